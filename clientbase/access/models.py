@@ -1,0 +1,137 @@
+"""Our own organisation: company settings, departments, teams, users, and the audit trail."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Administrator")
+    DIRECTOR = "director", _("Sales director")
+    TEAM_LEAD = "team_lead", _("Team lead")
+    REP = "rep", _("New-business rep")
+    ACCOUNT_MANAGER = "account_manager", _("Account manager")
+    MARKETING = "marketing", _("Marketing")
+    SERVICE = "service", _("Service")
+    ANALYST = "analyst", _("Analyst")
+    AUDITOR = "auditor", _("Auditor")
+
+
+class Scope(models.TextChoices):
+    OWN = "own", _("Own records")
+    TEAM = "team", _("Team, including sub-teams")
+    ALL = "all", _("All records")
+
+
+class DepartmentKind(models.TextChoices):
+    NEW_BUSINESS = "new_business", _("New business (sales forces)")
+    AFTER_SALES = "after_sales", _("After-sales / account management")
+    MARKETING = "marketing", _("Marketing")
+    SERVICE = "service", _("Service")
+    FINANCE = "finance", _("Finance")
+
+
+class CompanySettings(models.Model):
+    """Our own company. A single row (pk=1)."""
+
+    name = models.CharField(_("company name"), max_length=200, default="clientbase")
+    base_currency = models.CharField(_("base currency"), max_length=3, default="RUB")
+    fiscal_year_start_month = models.PositiveSmallIntegerField(
+        _("fiscal year starts in"), default=1
+    )
+    default_time_zone = models.CharField(_("default time zone"), max_length=64, default="UTC")
+
+    class Meta:
+        verbose_name = _("company settings")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(fiscal_year_start_month__gte=1, fiscal_year_start_month__lte=12),
+                name="access_company_fiscal_month_range",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Department(models.Model):
+    name = models.CharField(_("name"), max_length=120)
+    kind = models.CharField(_("kind"), max_length=20, choices=DepartmentKind.choices)
+
+    class Meta:
+        verbose_name = _("department")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Team(models.Model):
+    name = models.CharField(_("name"), max_length=120)
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="teams")
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
+    lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="led_teams",
+    )
+
+    class Meta:
+        verbose_name = _("team")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.REP)
+    team = models.ForeignKey(
+        Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="members"
+    )
+    department = models.ForeignKey(
+        Department, on_delete=models.SET_NULL, null=True, blank=True, related_name="members"
+    )
+    manager = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="reports"
+    )
+    language = models.CharField(
+        _("language"), max_length=5, choices=settings.LANGUAGES, default="en"
+    )
+    time_zone = models.CharField(_("time zone"), max_length=64, default="UTC")
+
+    class Meta:
+        verbose_name = _("user")
+
+
+class AuditEvent(models.Model):
+    """One row per write, written inside the same transaction as the write itself."""
+
+    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    action = models.CharField(_("action"), max_length=40)
+    object_type = models.CharField(_("object type"), max_length=60)
+    object_id = models.CharField(_("object id"), max_length=40, blank=True, default="")
+    changes: models.JSONField[Any, Any] = models.JSONField(_("changes"), default=dict)
+
+    class Meta:
+        verbose_name = _("audit event")
+        indexes = [
+            models.Index(fields=["object_type", "object_id"], name="access_audit_object_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.object_type}:{self.object_id}"

@@ -1,0 +1,74 @@
+"""Who may see which records. Every record selector in every app starts here."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import Q
+
+from clientbase.access.models import Role, Scope, Team, User
+
+ROLE_SCOPE: dict[str, Scope] = {
+    Role.ADMIN: Scope.ALL,
+    Role.DIRECTOR: Scope.ALL,
+    Role.ANALYST: Scope.ALL,
+    Role.AUDITOR: Scope.ALL,
+    Role.MARKETING: Scope.ALL,
+    Role.SERVICE: Scope.ALL,
+    Role.TEAM_LEAD: Scope.TEAM,
+    Role.REP: Scope.OWN,
+    Role.ACCOUNT_MANAGER: Scope.OWN,
+}
+
+
+def scope_of(user: User) -> Scope:
+    if not user.is_active:
+        return Scope.OWN
+    if user.is_superuser:
+        return Scope.ALL
+    return ROLE_SCOPE.get(user.role, Scope.OWN)
+
+
+def team_subtree_ids(root_ids: Iterable[int]) -> set[int]:
+    """The given teams and all teams below them (one query; teams are few)."""
+    children: dict[int | None, list[int]] = {}
+    for team_id, parent_id in Team.objects.values_list("id", "parent_id"):
+        children.setdefault(parent_id, []).append(team_id)
+    found: set[int] = set()
+    stack = list(root_ids)
+    while stack:
+        current = stack.pop()
+        if current in found:
+            continue
+        found.add(current)
+        stack.extend(children.get(current, []))
+    return found
+
+
+def visible_user_ids(user: User) -> set[int] | None:
+    """Ids of users whose records `user` may see; None means everyone's."""
+    scope = scope_of(user)
+    if scope == Scope.ALL:
+        return None
+    if scope == Scope.TEAM:
+        roots = set(Team.objects.filter(lead=user).values_list("id", flat=True))
+        if user.team_id is not None:
+            roots.add(user.team_id)
+        teams = team_subtree_ids(roots)
+        ids = set(User.objects.filter(team_id__in=teams).values_list("id", flat=True))
+        ids.add(user.pk)
+        return ids
+    return {user.pk}
+
+
+def owned_by_visible(user: User, *owner_fields: str) -> Q:
+    """A filter for records whose owner (any of `owner_fields`) is visible to `user`."""
+    ids = visible_user_ids(user)
+    if ids is None:
+        return Q()
+    if not user.is_active:
+        return Q(pk__in=[])
+    condition = Q()
+    for field in owner_fields:
+        condition |= Q(**{f"{field}__in": sorted(ids)})
+    return condition
