@@ -22,3 +22,21 @@ def fold(text: str) -> str:
 def digits(text: str) -> str:
     """Only the ASCII digits of a string (Persian and Arabic-Indic digits converted)."""
     return _NON_DIGIT.sub("", text.translate(_DIGITS))
+
+
+def e164(raw: str, default_region: str = "RU") -> str:
+    """A phone number in E.164 ('+74951234567'), or ValueError saying why it is not one."""
+    import phonenumbers
+
+    cleaned = raw.translate(_DIGITS).strip()
+    if not cleaned:
+        raise ValueError("empty phone number")
+    if cleaned.startswith("00"):
+        cleaned = "+" + cleaned[2:]
+    try:
+        number = phonenumbers.parse(cleaned, default_region.upper() or None)
+    except phonenumbers.NumberParseException as exc:
+        raise ValueError(f"not a phone number: {raw!r}") from exc
+    if not phonenumbers.is_possible_number(number):
+        raise ValueError(f"not a possible phone number: {raw!r}")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)

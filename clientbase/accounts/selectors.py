@@ -1,0 +1,220 @@
+"""Reads of the client base. Each takes the acting user and shows only what they may see."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import contextlib
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any, Literal
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from clientbase.access.models import User
+from clientbase.access.selectors import owned_by_visible
+from clientbase.accounts.models import Account, Contact, TaxIdentifier
+from clientbase.core.text import digits, e164, fold
+
+SortKey = Literal["name", "-name", "city", "-city", "status", "-status", "created", "-created"]
+SORT_COLUMNS: dict[str, str] = {
+    "name": "display_name",
+    "city": "city",
+    "status": "status",
+    "created": "created_at",
+}
+DEFAULT_SORT: SortKey = "name"
+
+
+def visible_accounts(*, actor: User) -> QuerySet[Account]:
+    """All accounts `actor` may see: the base of every other account read."""
+    return Account.objects.filter(owned_by_visible(actor, "owner", "account_manager"))
+
+
+def get_account(*, actor: User, account_id: int) -> Account:
+    """One account, or 404 when it does not exist *or* the actor may not see it (no oracle)."""
+    try:
+        return (
+            visible_accounts(actor=actor)
+            .select_related("owner", "account_manager", "source_channel", "source_campaign")
+            .get(pk=account_id)
+        )
+    except Account.DoesNotExist:
+        raise Http404("No such account") from None
+
+
+# --- Search ----------------------------------------------------------------------------------
+
+
+def search_condition(q: str) -> Q:
+    """What a search box query means: an e-mail, a tax id or phone, or part of a name."""
+    q = q.strip()
+    if not q:
+        return Q()
+    if "@" in q:
+        email = q.lower()
+        contact_accounts = Contact.objects.filter(email=email).values("account_id")
+        return Q(email=email) | Q(pk__in=contact_accounts)
+    numeric = digits(q)
+    looks_numeric = len(numeric) >= 5 and len(numeric) >= len(q.replace(" ", "")) * 0.6
+    if looks_numeric:
+        condition = Q(pk__in=TaxIdentifier.objects.filter(value=numeric).values("account_id"))
+        phones = {f"+{numeric}"}
+        for region in ("RU", "IR"):
+            with contextlib.suppress(ValueError):
+                phones.add(e164(q, region))
+        contact_accounts = Contact.objects.filter(phone__in=sorted(phones)).values("account_id")
+        return condition | Q(phone__in=sorted(phones)) | Q(pk__in=contact_accounts)
+    return Q(search_name__contains=fold(q))
+
+
+# --- Keyset pagination -----------------------------------------------------------------------
+
+
+def encode_cursor(values: list[Any]) -> str:
+    raw = json.dumps(values, default=_json_default, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> list[Any] | None:
+    """The cursor's values, or None when it is malformed (treated as the first page)."""
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        values = json.loads(base64.urlsafe_b64decode(padded.encode()))
+    except (ValueError, binascii.Error):
+        return None
+    if not isinstance(values, list) or len(values) != 2 or not isinstance(values[1], int):
+        return None
+    return values
+
+
+def _json_default(value: object) -> str:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    raise TypeError(type(value).__name__)
+
+
+@dataclass(frozen=True)
+class AccountListQuery:
+    q: str = ""
+    sort: str = DEFAULT_SORT
+    after: str = ""
+    status: str = ""
+    limit: int = field(default_factory=lambda: int(settings.CLIENTBASE_PAGE_SIZE))
+
+
+@dataclass(frozen=True)
+class AccountPage:
+    accounts: list[Account]
+    sort: str
+    next_cursor: str | None
+    is_first: bool
+
+
+def account_list(*, actor: User, query: AccountListQuery) -> AccountPage:
+    """One page of the account list: scoped, searched, sorted, and paged by keyset.
+
+    The page is found with an index range scan on (sort column, id), so page 1,000 is as fast
+    as page 1, and rows inserted meanwhile never shift or repeat what the user already saw.
+    """
+    sort = query.sort if query.sort.lstrip("-") in SORT_COLUMNS else DEFAULT_SORT
+    descending = sort.startswith("-")
+    column = SORT_COLUMNS[sort.lstrip("-")]
+    limit = max(1, min(query.limit, 500))
+
+    rows = visible_accounts(actor=actor).filter(search_condition(query.q))
+    if query.status:
+        rows = rows.filter(status=query.status)
+    cursor = decode_cursor(query.after) if query.after else None
+    if cursor is not None:
+        value, last_id = cursor
+        if column == "created_at":
+            value = datetime.fromisoformat(str(value))
+        op = "lt" if descending else "gt"
+        rows = rows.filter(
+            Q(**{f"{column}__{op}": value}) | Q(**{column: value, f"id__{op}": last_id})
+        )
+    order = [f"-{column}", "-id"] if descending else [column, "id"]
+    page = list(
+        rows.select_related("owner", "account_manager")
+        .prefetch_related("tax_ids")
+        .order_by(*order)[: limit + 1]
+    )
+    next_cursor = None
+    if len(page) > limit:
+        page = page[:limit]
+        last = page[-1]
+        next_cursor = encode_cursor([getattr(last, column), last.pk])
+    return AccountPage(accounts=page, sort=sort, next_cursor=next_cursor, is_first=cursor is None)
+
+
+# --- The account page ------------------------------------------------------------------------
+
+
+def account_contacts(*, actor: User, account: Account) -> list[Contact]:
+    get_account(actor=actor, account_id=account.pk)
+    return list(account.contacts.order_by("rank", "full_name"))
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    kind: str  # "order", "deal" or an activity kind
+    at: datetime | date
+    title: str
+    detail: str
+    amount: Any = None
+    status: str = ""
+
+
+def account_timeline(*, actor: User, account: Account, limit: int = 50) -> list[TimelineEntry]:
+    """The newest orders, deals and activities of one account, merged into one list."""
+    from clientbase.activities.models import Activity
+    from clientbase.sales.models import Deal, Order
+
+    get_account(actor=actor, account_id=account.pk)
+    entries: list[TimelineEntry] = []
+    for order in Order.objects.filter(account=account).order_by("-date", "-id")[:limit]:
+        entries.append(
+            TimelineEntry(
+                kind="order",
+                at=order.date,
+                title=order.number or f"#{order.pk}",
+                detail="",
+                amount=order.net_revenue_base,
+            )
+        )
+    for deal in (
+        Deal.objects.filter(account=account).select_related("stage").order_by("-opened_at")[:limit]
+    ):
+        entries.append(
+            TimelineEntry(
+                kind="deal",
+                at=deal.opened_at,
+                title=deal.title,
+                detail=deal.stage.name,
+                amount=deal.amount,
+                status=deal.status,
+            )
+        )
+    for activity in Activity.objects.filter(account=account).order_by("-due_at", "-id")[:limit]:
+        when = activity.done_at or activity.due_at or activity.created_at
+        entries.append(
+            TimelineEntry(
+                kind=activity.kind,
+                at=when,
+                title=activity.subject,
+                detail=activity.outcome,
+                status=activity.status,
+            )
+        )
+
+    def sort_key(entry: TimelineEntry) -> datetime:
+        if isinstance(entry.at, datetime):
+            return entry.at
+        return datetime(entry.at.year, entry.at.month, entry.at.day, tzinfo=UTC)
+
+    entries.sort(key=sort_key, reverse=True)
+    return entries[:limit]

@@ -1,0 +1,206 @@
+"""Writes to the client base. One function per use case; each writes its audit row inside
+the same transaction, so a failed write leaves neither the change nor its audit behind."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from clientbase.access.models import User
+from clientbase.access.selectors import owned_by_visible
+from clientbase.access.services import diff, record_audit
+from clientbase.accounts.models import (
+    Account,
+    Contact,
+    CustomFieldDefinition,
+    CustomFieldType,
+    TaxIdentifier,
+)
+from clientbase.core.text import e164, fold
+
+ACCOUNT_EDITABLE = frozenset(
+    {
+        "legal_name",
+        "display_name",
+        "aliases",
+        "industry",
+        "size_band",
+        "country",
+        "region",
+        "city",
+        "address",
+        "time_zone",
+        "work_starts",
+        "work_ends",
+        "website",
+        "phone",
+        "email",
+        "status",
+        "owner",
+        "account_manager",
+        "source_channel",
+        "source_campaign",
+        "custom",
+    }
+)
+
+
+def _ensure_can_edit(actor: User | None, account: Account) -> None:
+    if actor is None:  # the system itself (imports, the demo generator)
+        return
+    visible = Account.objects.filter(owned_by_visible(actor, "owner", "account_manager"))
+    if not visible.filter(pk=account.pk).exists():
+        raise PermissionDenied("You may not change this account.")
+
+
+def _search_name(display_name: str, legal_name: str, aliases: list[str]) -> str:
+    return fold(" ".join([display_name, legal_name, *aliases]))[:600]
+
+
+def clean_custom_fields(values: dict[str, Any]) -> dict[str, Any]:
+    """Check custom values against their declared types; return them in canonical JSON form."""
+    definitions = {d.key: d for d in CustomFieldDefinition.objects.filter(key__in=list(values))}
+    cleaned: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for key, value in values.items():
+        definition = definitions.get(key)
+        if definition is None:
+            errors[f"custom.{key}"] = "no such custom field"
+            continue
+        if value in (None, ""):
+            cleaned[key] = None
+            continue
+        try:
+            cleaned[key] = _coerce(definition, value)
+        except (ValueError, InvalidOperation):
+            errors[f"custom.{key}"] = f"{value!r} is not a valid {definition.type}"
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def _coerce(definition: CustomFieldDefinition, value: Any) -> Any:
+    kind = definition.type
+    if kind == CustomFieldType.INTEGER:
+        return int(value)
+    if kind == CustomFieldType.DECIMAL:
+        return str(Decimal(str(value)))
+    if kind == CustomFieldType.DATE:
+        return dt.date.fromisoformat(str(value)).isoformat()
+    if kind == CustomFieldType.BOOLEAN:
+        if isinstance(value, bool):
+            return value
+        lowered = str(value).strip().lower()
+        if lowered in {"1", "true", "yes", "да", "بله"}:
+            return True
+        if lowered in {"0", "false", "no", "нет", "خیر"}:
+            return False
+        raise ValueError(value)
+    if kind == CustomFieldType.CHOICE:
+        if value not in definition.choices:
+            raise ValueError(value)
+        return value
+    return str(value)
+
+
+def _normalise(fields: dict[str, Any]) -> dict[str, Any]:
+    out = dict(fields)
+    if out.get("phone"):
+        try:
+            out["phone"] = e164(str(out["phone"]), str(out.get("country") or "RU"))
+        except ValueError as exc:
+            raise ValidationError({"phone": str(exc)}) from None
+    if out.get("email"):
+        out["email"] = str(out["email"]).strip().lower()
+    if "custom" in out:
+        out["custom"] = clean_custom_fields(dict(out["custom"] or {}))
+    return out
+
+
+def create_account(
+    *,
+    actor: User | None,
+    legal_name: str,
+    display_name: str = "",
+    tax_ids: dict[str, str] | None = None,
+    **fields: Any,
+) -> Account:
+    unknown = set(fields) - ACCOUNT_EDITABLE
+    if unknown:
+        raise ValidationError({name: "not an account field" for name in sorted(unknown)})
+    fields = _normalise(fields)
+    if actor is not None and "owner" not in fields:
+        fields["owner"] = actor
+    with transaction.atomic():
+        account = Account(legal_name=legal_name, display_name=display_name or legal_name, **fields)
+        account.search_name = _search_name(
+            account.display_name, account.legal_name, list(account.aliases)
+        )
+        account.full_clean()
+        account.save()
+        for kind, value in (tax_ids or {}).items():
+            TaxIdentifier.objects.create(account=account, kind=kind, value=value)
+        record_audit(
+            actor=actor,
+            action="account.create",
+            obj=account,
+            changes={"legal_name": legal_name, **{k: v for k, v in fields.items() if v}},
+        )
+    return account
+
+
+def update_account(*, actor: User | None, account: Account, **changes: Any) -> Account:
+    unknown = set(changes) - ACCOUNT_EDITABLE
+    if unknown:
+        raise ValidationError({name: "not an account field" for name in sorted(unknown)})
+    _ensure_can_edit(actor, account)
+    changes = _normalise(changes)
+    with transaction.atomic():
+        locked = Account.objects.select_for_update().get(pk=account.pk)
+        before = {name: getattr(locked, name) for name in changes}
+        for name, value in changes.items():
+            setattr(locked, name, value)
+        locked.search_name = _search_name(
+            locked.display_name, locked.legal_name, list(locked.aliases)
+        )
+        locked.full_clean()
+        locked.save()
+        changed = diff(before, changes)
+        if changed:
+            record_audit(actor=actor, action="account.update", obj=locked, changes=changed)
+    return locked
+
+
+def create_contact(
+    *,
+    actor: User | None,
+    account: Account | None,
+    full_name: str,
+    **fields: Any,
+) -> Contact:
+    if account is not None:
+        _ensure_can_edit(actor, account)
+    if fields.get("phone"):
+        region = account.country if account is not None and account.country else "RU"
+        try:
+            fields["phone"] = e164(str(fields["phone"]), region)
+        except ValueError as exc:
+            raise ValidationError({"phone": str(exc)}) from None
+    if fields.get("email"):
+        fields["email"] = str(fields["email"]).strip().lower()
+    with transaction.atomic():
+        contact = Contact(account=account, full_name=full_name, **fields)
+        contact.search_name = fold(full_name)[:200]
+        contact.full_clean()
+        contact.save()
+        record_audit(
+            actor=actor,
+            action="contact.create",
+            obj=contact,
+            changes={"full_name": full_name, "account": account.pk if account else None},
+        )
+    return contact

@@ -1,0 +1,75 @@
+"""Writes for activities: plan one, log one, complete one."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from clientbase.access.models import User
+from clientbase.access.selectors import owned_by_visible
+from clientbase.access.services import record_audit
+from clientbase.accounts.models import Account, Contact
+from clientbase.activities.models import Activity, ActivityKind, ActivityStatus
+from clientbase.sales.models import Deal
+
+
+def plan_activity(
+    *,
+    actor: User | None,
+    kind: str,
+    subject: str,
+    account: Account | None = None,
+    contact: Contact | None = None,
+    deal: Deal | None = None,
+    due_at: dt.datetime | None = None,
+    owner: User | None = None,
+    duration_minutes: int = 0,
+) -> Activity:
+    if kind not in ActivityKind.values:
+        raise ValidationError({"kind": f"unknown activity kind {kind!r}"})
+    if due_at is not None and timezone.is_naive(due_at):
+        raise ValidationError({"due_at": "the due time needs a time zone"})
+    if actor is not None and account is not None:
+        visible = Account.objects.filter(owned_by_visible(actor, "owner", "account_manager"))
+        if not visible.filter(pk=account.pk).exists():
+            raise PermissionDenied("You may not work with this account.")
+    with transaction.atomic():
+        activity = Activity.objects.create(
+            kind=kind,
+            subject=subject,
+            account=account,
+            contact=contact,
+            deal=deal,
+            due_at=due_at,
+            owner=owner or actor,
+            duration_minutes=duration_minutes,
+        )
+        record_audit(
+            actor=actor,
+            action="activity.create",
+            obj=activity,
+            changes={"kind": kind, "subject": subject, "account": account.pk if account else None},
+        )
+    return activity
+
+
+def complete_activity(*, actor: User | None, activity: Activity, outcome: str = "") -> Activity:
+    if actor is not None and activity.owner_id not in (None, actor.pk):
+        visible = Activity.objects.filter(owned_by_visible(actor, "owner"))
+        if not visible.filter(pk=activity.pk).exists():
+            raise PermissionDenied("You may not complete this activity.")
+    with transaction.atomic():
+        locked = Activity.objects.select_for_update().get(pk=activity.pk)
+        if locked.status == ActivityStatus.DONE:
+            raise ValidationError({"status": "the activity is already done"})
+        locked.status = ActivityStatus.DONE
+        locked.done_at = timezone.now()
+        locked.outcome = outcome
+        locked.save(update_fields=["status", "done_at", "outcome", "updated_at"])
+        record_audit(
+            actor=actor, action="activity.complete", obj=locked, changes={"outcome": outcome}
+        )
+    return locked
