@@ -27,7 +27,7 @@ def record_audit(
         action=action,
         object_type=object_type,
         object_id=object_id,
-        changes=changes or {},
+        changes=jsonable(changes or {}),
     )
 
 
@@ -97,3 +97,25 @@ def create_user(
             changes={"username": username, "role": role},
         )
     return user
+
+
+def set_user_language(*, actor: User, language: str) -> User:
+    """The language `actor` reads the interface in (one of settings.LANGUAGES)."""
+    from django.conf import settings
+    from django.core.exceptions import ValidationError
+
+    supported = [code for code, _name in settings.LANGUAGES]
+    if language not in supported:
+        raise ValidationError({"language": f"choose one of {', '.join(supported)}"})
+    with transaction.atomic():
+        before = actor.language
+        actor.language = language
+        actor.save(update_fields=["language"])
+        if before != language:
+            record_audit(
+                actor=actor,
+                action="user.language",
+                obj=actor,
+                changes={"language": [before, language]},
+            )
+    return actor

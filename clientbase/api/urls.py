@@ -1,3 +1,18 @@
-from django.urls import URLPattern
+from __future__ import annotations
 
-urlpatterns: list[URLPattern] = []
+from django.urls import path
+from ninja import NinjaAPI
+from ninja.security import django_auth
+
+from clientbase.api.views import router as accounts_router
+
+api = NinjaAPI(
+    title="clientbase API",
+    version="1",
+    urls_namespace="api",
+    auth=django_auth,
+    docs_url="/docs",
+)
+api.add_router("/", accounts_router)
+
+urlpatterns = [path("v1/", api.urls)]

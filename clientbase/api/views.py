@@ -1,0 +1,65 @@
+"""The accounts endpoints: the same selectors as the web pages, so the same rows."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+
+from clientbase.access.models import User
+from clientbase.accounts.models import Account
+from clientbase.accounts.selectors import AccountListQuery, account_list, get_account
+from clientbase.api.schemas import AccountOut, AccountPageOut, ErrorOut, TaxIdOut
+
+router = Router(tags=["accounts"])
+
+
+class AccountListParams(Schema):
+    q: str = ""
+    sort: str = "name"
+    after: str = ""
+    status: str = ""
+    limit: int = 50
+
+
+def _actor(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)  # the API's auth guarantees a logged-in user
+    return user
+
+
+def _out(account: Account) -> AccountOut:
+    return AccountOut(
+        id=account.pk,
+        display_name=account.display_name,
+        legal_name=account.legal_name,
+        status=account.status,
+        city=account.city,
+        country=account.country,
+        time_zone=account.time_zone,
+        phone=account.phone,
+        email=account.email,
+        owner_id=account.owner_id,
+        account_manager_id=account.account_manager_id,
+        tax_ids=[TaxIdOut(kind=t.kind, value=t.value) for t in account.tax_ids.all()],
+        created_at=account.created_at,
+    )
+
+
+@router.get("/accounts", response=AccountPageOut)
+def list_accounts(request: HttpRequest, params: Query[AccountListParams]) -> AccountPageOut:
+    page = account_list(
+        actor=_actor(request),
+        query=AccountListQuery(
+            q=params.q,
+            sort=params.sort,
+            after=params.after,
+            status=params.status,
+            limit=params.limit,
+        ),
+    )
+    return AccountPageOut(items=[_out(a) for a in page.accounts], next_cursor=page.next_cursor)
+
+
+@router.get("/accounts/{account_id}", response={200: AccountOut, 404: ErrorOut})
+def account_detail(request: HttpRequest, account_id: int) -> AccountOut:
+    return _out(get_account(actor=_actor(request), account_id=account_id))
