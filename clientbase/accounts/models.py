@@ -6,7 +6,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 from clientbase.core.models import Provenance, TimeStamped
@@ -148,7 +147,7 @@ class Account(Provenance, TimeStamped):
             models.Index(fields=["account_manager", "display_name"], name="acc_am_name_idx"),
             models.Index(fields=["search_name"], name="acc_search_name_idx"),
             models.Index(fields=["phone"], name="acc_phone_idx"),
-            models.Index(Upper("email"), name="acc_email_upper_idx"),
+            models.Index(fields=["email"], name="acc_email_idx"),
         ]
 
     def __str__(self) -> str:
