@@ -1,0 +1,190 @@
+"""People at the accounts, in the account's script, and their planted duplicates."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from clientbase.core.text import fold
+from clientbase.demo import identity as ident
+from clientbase.demo.accounts import Names, e164
+from clientbase.demo.columns import I64
+from clientbase.demo.dupes import Cluster
+from clientbase.demo.names import (
+    CITIES, EN_FEMALE, EN_MALE, EN_SURNAME, FA, FA_FEMALE, FA_MALE, FA_SURNAME, POSITIONS, RU,
+    RU_FEMALE, RU_MALE, RU_PATRONYMIC, RU_SURNAME, SCRIPTS,
+)  # fmt: skip
+from clientbase.demo.segments import DUPLICATE, Segments
+
+Rng = np.random.Generator
+ROLE_BY_RANK = (
+    ("decision_maker",), ("decision_maker", "influencer"), ("influencer", "advisor"),
+    ("user", "advisor"), ("user", "gatekeeper"),
+)  # fmt: skip
+
+
+@dataclass
+class Person:
+    native: str  # full name as written in the account's script
+    latin: str
+    cyrillic: str
+    swapped: str  # another customary order (without patronymic)
+    email_local: str
+
+
+@dataclass
+class Contacts:
+    account: list[int] = field(default_factory=list)
+    full_name: list[str] = field(default_factory=list)
+    position: list[str] = field(default_factory=list)
+    rank: list[int] = field(default_factory=list)
+    role: list[str] = field(default_factory=list)
+    phone: list[str] = field(default_factory=list)
+    email: list[str] = field(default_factory=list)
+    phones: list[str] = field(default_factory=list)  # JSON
+    messengers: list[str] = field(default_factory=list)  # JSON
+    language: list[str] = field(default_factory=list)
+    source: list[str] = field(default_factory=list)
+    clusters: list[tuple[int, list[int], list[str]]] = field(default_factory=list)
+    cluster_of: dict[int, int] = field(default_factory=dict)
+
+    @property
+    def n(self) -> int:
+        return len(self.account)
+
+    def search_names(self) -> list[str]:
+        return [fold(x) for x in self.full_name]
+
+    def accounts(self) -> I64:
+        return np.asarray(self.account, dtype=np.int64)
+
+
+def _person(sc: int, r: np.ndarray, female: bool) -> Person:
+    if sc == RU:
+        first = (RU_FEMALE if female else RU_MALE)[int(r[0]) % (20 if female else 24)]
+        sur = RU_SURNAME[int(r[1]) % len(RU_SURNAME)]
+        if female:
+            sur = sur[:-2] + "ая" if sur.endswith("ий") else sur + "а"
+        pat = RU_PATRONYMIC[int(r[2]) % len(RU_PATRONYMIC)][1 if female else 0]
+        lat_first, lat_sur = ident.translit_ru(first), ident.translit_ru(sur)
+        return Person(
+            f"{sur} {first} {pat}", f"{lat_first} {lat_sur}", f"{first} {sur}",
+            f"{first} {sur}", f"{lat_first[0].lower()}.{lat_sur.lower()}",
+        )  # fmt: skip
+    if sc == FA:
+        first = (FA_FEMALE if female else FA_MALE)[int(r[0]) % (16 if female else 20)]
+        sur = FA_SURNAME[int(r[1]) % len(FA_SURNAME)]
+        return Person(
+            f"{first[0]} {sur[0]}", f"{first[1]} {sur[1]}", "", f"{sur[0]} {first[0]}",
+            f"{first[1][0].lower()}.{sur[1].lower()}",
+        )  # fmt: skip
+    first = (EN_FEMALE if female else EN_MALE)[int(r[0]) % (13 if female else 16)]
+    sur = EN_SURNAME[int(r[1]) % len(EN_SURNAME)]
+    return Person(
+        f"{first[0]} {sur[0]}", f"{first[0]} {sur[0]}", f"{first[1]} {sur[1]}",
+        f"{sur[0]}, {first[0]}", f"{first[0].lower()}.{sur[0].lower()}",
+    )  # fmt: skip
+
+
+def _variant(p: Person, sc: int, k: int) -> tuple[str, str]:
+    if sc == RU:
+        return [(p.swapped, "order_no_patronymic"), (p.latin, "latin_transliteration"),
+                (ident.typo(p.native, k), "typo")][k % 3]  # fmt: skip
+    if sc == FA:
+        return [(p.latin, "latin_transliteration"), (ident.arabic_letters(p.native), "arabic_letters"),
+                (p.swapped, "surname_first")][k % 3]  # fmt: skip
+    return [(p.cyrillic, "cyrillic_transliteration"), (p.swapped, "surname_first"),
+            (ident.typo(p.native, k), "typo")][k % 3]  # fmt: skip
+
+
+def plan_contacts(s: Segments, nm: Names, clusters: list[Cluster], rng: Rng) -> Contacts:
+    c = Contacts()
+    persons: list[Person] = []
+    n = s.n
+    count = 1 + rng.binomial(3, np.clip(0.12 + 0.12 * s.size_band, 0, 0.7))
+    mobiles = e164(rng, np.repeat(nm.city, 4), mobile=True).reshape(n, 4)
+    r = rng.integers(0, 1 << 30, (n, 4, 4))
+    u = rng.random((n, 4, 4))
+    customer = s.is_customer()
+    first_of: dict[int, list[int]] = {}
+    for i in range(n):
+        if s.seg[i] == DUPLICATE:
+            continue
+        sc = int(nm.script[i])
+        country = CITIES[int(nm.city[i])].country
+        for j in range(int(count[i])):
+            p = _person(sc, r[i, j], bool(u[i, j, 0] < 0.4))
+            if s.tier[i] == 2:  # 1b: we only reach people without buying authority
+                rank = 3 + int(r[i, j, 3] % 3)
+            elif j == 0:
+                rank = 1 if u[i, j, 1] < 0.5 else 2
+            else:
+                rank = 2 + int(r[i, j, 3] % 4)
+            roles = ROLE_BY_RANK[rank - 1]
+            role = roles[int(u[i, j, 2] * len(roles))]
+            if s.tier[i] == 2 and role == "decision_maker":
+                role = "influencer"
+            first_of.setdefault(i, []).append(c.n)
+            persons.append(p)
+            c.account.append(i)
+            c.full_name.append(p.native)
+            c.position.append(POSITIONS[sc][rank - 1])
+            c.rank.append(rank)
+            c.role.append(role)
+            c.phone.append(str(mobiles[i, j]))
+            c.email.append(f"{p.email_local}@{nm.domain[i]}" if u[i, j, 3] < 0.85 else "")
+            c.phones.append(json.dumps([nm.phone[i]]) if u[i, j, 1] < 0.3 else "[]")
+            msg = {}
+            if u[i, j, 2] < 0.3:
+                msg = {"telegram": "@" + p.email_local.replace(".", "_")} if sc != FA else {"whatsapp": str(mobiles[i, j])}  # fmt: skip
+            c.messengers.append(json.dumps(msg, ensure_ascii=False))
+            c.language.append(SCRIPTS[sc] if country in ("RU", "IR") or sc != 2 else "en")
+            c.source.append("bitrix24" if customer[i] else "marketing_xlsx")
+    # Duplicates of people: at the planted duplicate accounts, and a few inside one account.
+    k = 0
+    for cl in clusters:
+        originals = first_of.get(cl.true, [])
+        for d in cl.dups:
+            for ci in originals[: 1 + int(rng.random() < 0.4)]:
+                _dup(c, persons, ci, d, int(nm.script[cl.true]), k, "support_desk")
+                k += 1
+    base_n = c.n
+    for ci in np.flatnonzero(rng.random(base_n) < 0.012):
+        _dup(c, persons, int(ci), c.account[int(ci)], int(nm.script[c.account[int(ci)]]), k, "support_desk")  # fmt: skip
+        k += 1
+    return c
+
+
+def _dup(c: Contacts, persons: list[Person], ci: int, account: int, sc: int, k: int, source: str) -> None:  # fmt: skip
+    name, rule = _variant(persons[ci], sc, k)
+    new = c.n
+    persons.append(persons[ci])
+    c.account.append(account)
+    c.full_name.append(name)
+    c.position.append(c.position[ci] if k % 2 else "")
+    c.rank.append(c.rank[ci])
+    c.role.append(c.role[ci] if k % 2 else "")
+    country_local = c.phone[ci]
+    c.phone.append(country_local if k % 3 == 0 else "")
+    c.phones.append(json.dumps([ident.raw_phone(c.phone[ci], _country(c.phone[ci]), k % 3)], ensure_ascii=False))  # fmt: skip
+    c.email.append("" if k % 4 == 1 else c.email[ci])
+    c.messengers.append("{}")
+    c.language.append(c.language[ci])
+    c.source.append(source)
+    at = c.cluster_of.get(ci)
+    if at is not None:
+        c.clusters[at][1].append(new)
+        c.clusters[at][2].append(rule)
+        return
+    c.cluster_of[ci] = len(c.clusters)
+    c.clusters.append((ci, [new], [rule]))
+
+
+def _country(e164_phone: str) -> str:
+    if e164_phone.startswith("+98"):
+        return "IR"
+    if e164_phone.startswith("+7"):
+        return "RU"
+    return "XX"
