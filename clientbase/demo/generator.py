@@ -304,15 +304,16 @@ def _truth(spec: ScaleSpec, seed: int, s: Any, o: Any, d: Any, a: Any, c: Any, c
     hog, hot = s.seg == HOG, s.seg == HOTSPOT
     loyal, disloyal, churn = s.seg == LOYAL_LOW, s.seg == PROFIT_DISLOYAL, s.seg == CHURNER
     mwo = months_with_orders(o, n)
-    tenure_m = np.where(first >= 0, (last - first) / 30.44 + 1, 0)
-    regularity = np.where(first >= 0, mwo / np.maximum(np.minimum(tenure_m, 60), 1), 0)
+    # Loyalty: months with an order out of the months since the first order (up to AS_OF).
+    tenure_m = np.where(first >= 0, np.minimum((AS_OF_DAY - first) / 30.44 + 1, 60), 0)
+    regularity = np.where(first >= 0, mwo / np.maximum(tenure_m, 1), 0)
     cust = first >= 0
     m_rate = np.where(rev > 0, margin / np.maximum(rev, 1), 0)
 
     def group(mask: Any) -> dict[str, Any]:
         sel = mask & cust
         return {"accounts": int(mask.sum()), "margin_rate": round(float(margin[sel].sum() / max(rev[sel].sum(), 1)), 4),
-                "median_order_months_share": round(float(np.median(regularity[sel])) if sel.any() else 0.0, 4),
+                "median_loyalty_months_with_orders_share": round(float(np.median(regularity[sel])) if sel.any() else 0.0, 4),
                 "median_tenure_months": round(float(np.median(tenure_m[sel])) if sel.any() else 0.0, 2)}  # fmt: skip
 
     churners = []
@@ -320,9 +321,18 @@ def _truth(spec: ScaleSpec, seed: int, s: Any, o: Any, d: Any, a: Any, c: Any, c
     del order_days_by_acc
     srt = np.argsort(o.account, kind="stable")
     bounds = np.searchsorted(o.account[srt], np.arange(n + 1))
+    rate_before, rate_during = [], []
     for i in np.flatnonzero(churn):
         days = o.day[srt[bounds[i] : bounds[i + 1]]]
-        churners.append({"id": int(i) + acc_base + 1, "decay_start": iso(int(_month_start(int(s.decay_start[i])))),
+        ds = int(_month_start(int(s.decay_start[i])))
+        dl_days = int(s.decay_len[i] * 30.44)
+        before = float(((days >= ds - 182) & (days < ds)).sum()) / 6.0
+        during = float(((days >= ds) & (days < ds + dl_days)).sum()) / float(s.decay_len[i])
+        rate_before.append(before)
+        rate_during.append(during)
+        churners.append({"id": int(i) + acc_base + 1, "decay_start": iso(ds),
+                         "orders_per_month_6m_before_decay": round(before, 3),
+                         "decay_months": int(s.decay_len[i]), "orders_per_month_during_decay": round(during, 3),
                          "last_order": iso(int(last[i])) if last[i] >= 0 else None,
                          "orders_per_quarter_before_last": truths.quarter_counts(days, int(last[i])) if last[i] >= 0 else []})  # fmt: skip
     q = np.asarray([ch["orders_per_quarter_before_last"] for ch in churners if ch["orders_per_quarter_before_last"]])  # fmt: skip
@@ -352,7 +362,9 @@ def _truth(spec: ScaleSpec, seed: int, s: Any, o: Any, d: Any, a: Any, c: Any, c
                    "value": np.round(s.value, 3).tolist(), "behaviour": np.round(s.behaviour, 3).tolist()},
         "loyal_low_profit": {"ids": _ids(loyal, acc_base), **group(loyal), "all_customers": group(np.ones(n, bool))},
         "profitable_disloyal": {"ids": _ids(disloyal, acc_base), **group(disloyal)},
-        "churners": {"accounts": churners,
+        "churners": {"accounts": churners, "definition": "decay_start = first day of the month the planted order rate starts to fall; it reaches 0 after 6-12 months",
+                     "mean_orders_per_month_6m_before_decay": round(float(np.mean(rate_before)), 3) if rate_before else None,
+                     "mean_orders_per_month_during_decay": round(float(np.mean(rate_during)), 3) if rate_during else None,
                      "mean_orders_per_quarter_before_last": np.round(q.mean(axis=0), 3).tolist() if len(q) else []},
         "duplicates": {"achieved_share_of_accounts": round(float((s.dup_of >= 0).mean()), 4),
                        "clusters": [{"true_id": cl.true + acc_base + 1, "duplicate_ids": [x + acc_base + 1 for x in cl.dups],
