@@ -218,3 +218,31 @@ def account_timeline(*, actor: User, account: Account, limit: int = 50) -> list[
 
     entries.sort(key=sort_key, reverse=True)
     return entries[:limit]
+
+
+@dataclass(frozen=True)
+class CustomFieldValue:
+    key: str
+    label: str
+    type: str
+    value: Any
+
+
+def account_custom_fields(*, actor: User, account: Account) -> list[CustomFieldValue]:
+    """An account's custom values with their declared labels, in label order (one query)."""
+    from clientbase.accounts.models import CustomFieldDefinition
+
+    get_account(actor=actor, account_id=account.pk)
+    values = dict(account.custom or {})
+    definitions = {d.key: d for d in CustomFieldDefinition.objects.filter(key__in=list(values))}
+    fields = [
+        CustomFieldValue(
+            key=key,
+            label=definitions[key].label if key in definitions else key,
+            type=definitions[key].type if key in definitions else "text",
+            value=value,
+        )
+        for key, value in values.items()
+        if value not in (None, "")
+    ]
+    return sorted(fields, key=lambda field: field.label.casefold())

@@ -1,5 +1,117 @@
+"""The web shell's pages. Each view parses the request, calls a selector and renders."""
+
+from __future__ import annotations
+
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+
+from clientbase.access.models import CompanySettings, User
+from clientbase.access.services import set_user_language
+from clientbase.accounts import selectors
+from clientbase.web.forms import AccountListForm, LanguageForm
+from clientbase.web.presenters import client_clock, sort_columns, timeline_rows
 
 
+def acting_user(request: HttpRequest) -> User:
+    """The signed-in user (every view but login is behind login_required)."""
+    user = request.user
+    if not isinstance(user, User) or not user.is_authenticated:
+        raise PermissionError("login_required must guard this view")
+    return user
+
+
+def is_htmx_swap(request: HttpRequest) -> bool:
+    """An htmx request for a fragment (not a history restore, which wants the whole page)."""
+    return (
+        request.headers.get("HX-Request") == "true"
+        and request.headers.get("HX-History-Restore-Request") != "true"
+    )
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "web/login.html"
+    redirect_authenticated_user = True
+
+
+class LogoutView(auth_views.LogoutView):
+    """POST only (Django's default); redirects to LOGOUT_REDIRECT_URL."""
+
+
+@login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("clientbase")
+    return redirect("web:account_list")
+
+
+@login_required
+@require_GET
+def account_list(request: HttpRequest) -> HttpResponse:
+    form = AccountListForm(request.GET)
+    query = form.to_query()
+    page = selectors.account_list(actor=acting_user(request), query=query)
+    # The list's own parameters, without the cursor: what sort and paging links build on.
+    params = {"q": query.q, "status": query.status}
+    if page.sort != selectors.DEFAULT_SORT:
+        params["sort"] = page.sort
+    context = {
+        "form": form,
+        "query": query,
+        "page": page,
+        "params": {key: value for key, value in params.items() if value},
+        "columns": sort_columns(page.sort),
+    }
+    template = "web/account_list.html"
+    if is_htmx_swap(request):
+        template += "#results"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request", "HX-History-Restore-Request"])
+    return response
+
+
+@login_required
+@require_GET
+def account_detail(request: HttpRequest, account_id: int) -> HttpResponse:
+    actor = acting_user(request)
+    account = selectors.get_account(actor=actor, account_id=account_id)
+    context = {
+        "account": account,
+        "tax_ids": list(account.tax_ids.all()),
+        "tags": list(account.tags.all()),
+        "custom_fields": selectors.account_custom_fields(actor=actor, account=account),
+        "contacts": selectors.account_contacts(actor=actor, account=account),
+        "timeline": timeline_rows(
+            selectors.account_timeline(actor=actor, account=account),
+            base_currency=_base_currency(),
+        ),
+        "clock": client_clock(account, timezone.now()),
+    }
+    return render(request, "web/account_detail.html", context)
+
+
+@login_required
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    form = LanguageForm(request.POST)
+    if not form.is_valid():
+        raise BadRequest("unknown language")
+    set_user_language(actor=acting_user(request), language=form.cleaned_data["language"])
+    target = form.cleaned_data["next"]
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("web:account_list")
+    return redirect(target)
+
+
+def _base_currency() -> str:
+    # Orders in the timeline are totalled in the company's base currency.
+    # TODO(access): a `company_settings()` selector in clientbase.access should own this read.
+    code = CompanySettings.objects.filter(pk=1).values_list("base_currency", flat=True).first()
+    return code or "RUB"
