@@ -101,3 +101,13 @@ def test_every_page_but_login_sends_a_visitor_to_the_login_page(client: Client, 
 
 def test_passwords_are_stored_with_argon2(owner: User) -> None:
     assert owner.password.startswith("argon2")
+
+
+def test_an_htmx_request_after_the_session_ended_reloads_the_login_page(client: Client) -> None:
+    response = client.get(
+        reverse("web:account_list"),
+        {"q": "roma"},
+        headers={"HX-Request": "true", "HX-Current-URL": "http://testserver/accounts/?q=rom"},
+    )
+    assert response.status_code == 204
+    assert response["HX-Redirect"] == reverse("web:login") + "?next=/accounts/%3Fq%3Drom"
