@@ -79,6 +79,11 @@ def test_a_user_logs_in_searches_and_opens_an_account(
     problems: list[str] = []
     page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda error: problems.append(str(error)))
+    # Chromium logs CSP violations to the console too; this names the directive as well.
+    page.add_init_script(
+        "document.addEventListener('securitypolicyviolation', e =>"
+        " console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`));"
+    )
     try:
         page.goto(f"{live_server.url}/accounts/")
         assert "/login/" in page.url, "the account list must ask a visitor to log in"
@@ -93,6 +98,15 @@ def test_a_user_logs_in_searches_and_opens_an_account(
         rows = page.locator("#results tbody tr")
         assert rows.count() > 3
         page.screenshot(path=str(SCREENSHOTS / f"account-list-{language}.png"), full_page=True)
+
+        page.select_option("select[name=status]", "dormant")
+        page.wait_for_function(
+            "() => { const rows = document.querySelectorAll('#results tbody tr');"
+            " return rows.length > 0 && [...rows].every(r => r.querySelector('.badge-dormant')); }"
+        )
+        assert "status=dormant" in page.url
+        page.select_option("select[name=status]", "")
+        page.wait_for_function("() => document.querySelectorAll('#results tbody tr').length > 3")
 
         page.fill("input[name=q]", tour.searches[language])
         page.wait_for_function("() => document.querySelectorAll('#results tbody tr').length === 1")
