@@ -10,13 +10,14 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.contrib.auth.hashers import Argon2PasswordHasher
 
 from clientbase.access.models import Department, DepartmentKind, Role, Team, User
 from clientbase.access.services import create_user
 from clientbase.accounts.models import Account
 from clientbase.accounts.services import create_account
 
-PASSWORD = "correct horse battery staple"
+PASSWORD = "correct horse battery staple"  # noqa: S105 - test fixture
 
 
 @pytest.fixture
@@ -81,3 +82,16 @@ def make_account(db: None) -> Callable[..., Account]:
         return create_account(actor=None, owner=owner, **fields)
 
     return make
+
+
+class FastArgon2PasswordHasher(Argon2PasswordHasher):
+    """Still argon2 (tests check the algorithm), with costs low enough for hundreds of users."""
+
+    time_cost = 1
+    memory_cost = 64
+    parallelism = 1
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    settings.PASSWORD_HASHERS = ["conftest.FastArgon2PasswordHasher"]

@@ -93,15 +93,20 @@ def parse_database_url(name: str, raw: str) -> DatabaseUrl:
             raise EnvError(
                 f"{name} must name a database, e.g. postgres://user@host:5432/clientbase"
             )
+        try:
+            port = parts.port
+        except ValueError:
+            raise EnvError(f"{name} must have a port number from 1 to 65535") from None
         return DatabaseUrl(
             engine="postgresql",
             name=unquote(db),
             user=unquote(parts.username or ""),
             password=unquote(parts.password or ""),
             host=parts.hostname or "",
-            port=str(parts.port or ""),
+            port=str(port or ""),
         )
-    raise EnvError(f"{name} must start with sqlite:/// or postgres://, got {raw!r}")
+    # Only the scheme: the rest of the URL may hold a password.
+    raise EnvError(f"{name} must start with sqlite:/// or postgres://, got {parts.scheme!r}")
 
 
 def development_secret_key(var_dir: Path) -> str:

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from django.db.models import Q
 
-from clientbase.access.models import Role, Scope, Team, User
+from clientbase.access.models import CompanySettings, Role, Scope, Team, User
 
 ROLE_SCOPE: dict[str, Scope] = {
     Role.ADMIN: Scope.ALL,
@@ -72,3 +72,9 @@ def owned_by_visible(user: User, *owner_fields: str) -> Q:
     for field in owner_fields:
         condition |= Q(**{f"{field}__in": sorted(ids)})
     return condition
+
+
+def company_settings() -> CompanySettings:
+    """Our own company's settings (not client data: every signed-in user may read them)."""
+    # Before the first set-up there is no row yet: the model's defaults stand in, unsaved.
+    return CompanySettings.objects.filter(pk=1).first() or CompanySettings(pk=1)

@@ -91,6 +91,23 @@ def decode_cursor(cursor: str) -> list[Any] | None:
     return values
 
 
+def _cursor_position(values: list[Any] | None, column: str) -> tuple[Any, int] | None:
+    """The cursor's (value, id) for `column`, or None when they do not fit it (first page)."""
+    if values is None:
+        return None
+    value, last_id = values
+    if column == "created_at":
+        try:
+            value = datetime.fromisoformat(value) if isinstance(value, str) else None
+        except ValueError:
+            return None
+        if value is None or value.tzinfo is None:
+            return None
+    elif not isinstance(value, str):
+        return None
+    return value, last_id
+
+
 def _json_default(value: object) -> str:
     if isinstance(value, datetime | date):
         return value.isoformat()
@@ -128,11 +145,9 @@ def account_list(*, actor: User, query: AccountListQuery) -> AccountPage:
     rows = visible_accounts(actor=actor).filter(search_condition(query.q))
     if query.status:
         rows = rows.filter(status=query.status)
-    cursor = decode_cursor(query.after) if query.after else None
+    cursor = _cursor_position(decode_cursor(query.after), column) if query.after else None
     if cursor is not None:
         value, last_id = cursor
-        if column == "created_at":
-            value = datetime.fromisoformat(str(value))
         op = "lt" if descending else "gt"
         rows = rows.filter(
             Q(**{f"{column}__{op}": value}) | Q(**{column: value, f"id__{op}": last_id})
@@ -167,6 +182,7 @@ class TimelineEntry:
     detail: str
     amount: Any = None
     status: str = ""
+    currency: str = ""  # empty: the base currency
 
 
 def account_timeline(*, actor: User, account: Account, limit: int = 50) -> list[TimelineEntry]:
@@ -197,6 +213,7 @@ def account_timeline(*, actor: User, account: Account, limit: int = 50) -> list[
                 detail=deal.stage.name,
                 amount=deal.amount,
                 status=deal.status,
+                currency=deal.currency,
             )
         )
     for activity in Activity.objects.filter(account=account).order_by("-due_at", "-id")[:limit]:

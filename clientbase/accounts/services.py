@@ -86,9 +86,14 @@ def clean_custom_fields(values: dict[str, Any]) -> dict[str, Any]:
 def _coerce(definition: CustomFieldDefinition, value: Any) -> Any:
     kind = definition.type
     if kind == CustomFieldType.INTEGER:
+        if isinstance(value, float) and not value.is_integer():
+            raise ValueError(value)  # int() would silently drop the fraction
         return int(value)
     if kind == CustomFieldType.DECIMAL:
-        return str(Decimal(str(value)))
+        number = Decimal(str(value))
+        if not number.is_finite():
+            raise ValueError(value)
+        return str(number)
     if kind == CustomFieldType.DATE:
         return dt.date.fromisoformat(str(value)).isoformat()
     if kind == CustomFieldType.BOOLEAN:

@@ -12,7 +12,8 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from clientbase.access.models import CompanySettings, User
+from clientbase.access.models import User
+from clientbase.access.selectors import company_settings
 from clientbase.access.services import set_user_language
 from clientbase.accounts import selectors
 from clientbase.web.auth import is_htmx_swap, member_required
@@ -103,7 +104,5 @@ def set_language(request: HttpRequest) -> HttpResponse:
 
 
 def _base_currency() -> str:
-    """The currency orders are totalled in. (This one read belongs in an access selector,
-    `company_settings()`, once that module has one; it is not account data.)"""
-    code = CompanySettings.objects.filter(pk=1).values_list("base_currency", flat=True).first()
-    return code or "RUB"
+    """The currency orders are totalled in."""
+    return company_settings().base_currency
