@@ -22,7 +22,9 @@ VAR_DIR = Path(env_str("CLIENTBASE_VAR_DIR", str(BASE_DIR / "var"))).resolve()
 
 DEBUG = env_bool("CLIENTBASE_DEBUG", False)
 SECRET_KEY = env_str("SECRET_KEY", "")
-if not SECRET_KEY:
+# Production (config.production) demands its own key; never write a development one for it.
+_PRODUCTION = env_str("DJANGO_SETTINGS_MODULE", "config.settings") == "config.production"
+if not SECRET_KEY and not _PRODUCTION:
     from config.env import development_secret_key
 
     SECRET_KEY = development_secret_key(VAR_DIR)

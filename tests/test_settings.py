@@ -57,8 +57,13 @@ def assert_stops_naming(
 ) -> str:
     assert result.returncode != 0, result.stderr
     last_line = result.stderr.strip().splitlines()[-1]
-    exception, _, message = last_line.partition(": ")
-    assert exception.endswith("EnvError"), result.stderr
+    if last_line.startswith("clientbase: configuration: "):
+        # manage.py catches the error and prints just this line.
+        assert "Traceback" not in result.stderr, result.stderr
+        message = last_line.removeprefix("clientbase: configuration: ")
+    else:
+        exception, _, message = last_line.partition(": ")
+        assert exception.endswith("EnvError"), result.stderr
     assert message.startswith(f"{variable} "), result.stderr
     for word in words:
         assert word in message, result.stderr

@@ -43,6 +43,18 @@ def test_another_installation_gets_another_key(tmp_path: Path) -> None:
     assert secret_key_of_a_run(tmp_path / "a") != secret_key_of_a_run(tmp_path / "b")
 
 
+def test_production_settings_never_write_a_development_key(tmp_path: Path) -> None:
+    result = start(
+        tmp_path,
+        PRINT_SECRET_KEY,
+        DJANGO_SETTINGS_MODULE="config.production",
+        ALLOWED_HOSTS="crm.example.com",
+    )
+
+    assert result.returncode != 0
+    assert not (tmp_path / "var" / "secret_key").exists()
+
+
 def test_a_secret_key_from_the_environment_wins_and_nothing_is_written(tmp_path: Path) -> None:
     assert (
         secret_key_of_a_run(tmp_path, SECRET_KEY="from-the-environment") == "from-the-environment"

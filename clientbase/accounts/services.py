@@ -83,6 +83,15 @@ def clean_custom_fields(values: dict[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
+def _require_custom_fields(values: dict[str, Any]) -> None:
+    missing = CustomFieldDefinition.objects.filter(required=True).exclude(
+        key__in=[key for key, value in values.items() if value not in (None, "")]
+    )
+    errors = {f"custom.{d.key}": "this custom field is required" for d in missing}
+    if errors:
+        raise ValidationError(errors)
+
+
 def _coerce(definition: CustomFieldDefinition, value: Any) -> Any:
     kind = definition.type
     if kind == CustomFieldType.INTEGER:
@@ -138,6 +147,7 @@ def create_account(
     if unknown:
         raise ValidationError({name: "not an account field" for name in sorted(unknown)})
     fields = _normalise(fields)
+    _require_custom_fields(dict(fields.get("custom") or {}))
     if actor is not None and "owner" not in fields:
         fields["owner"] = actor
     with transaction.atomic():

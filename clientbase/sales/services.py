@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -72,8 +72,8 @@ def record_order(
             date=date,
             currency=currency,
             rate_to_base=rate_to_base,
-            net_revenue_base=(revenue * rate_to_base).quantize(CENT),
-            cost_base=(cost * rate_to_base).quantize(CENT),
+            net_revenue_base=(revenue * rate_to_base).quantize(CENT, rounding=ROUND_HALF_UP),
+            cost_base=(cost * rate_to_base).quantize(CENT, rounding=ROUND_HALF_UP),
             documents=documents,
             owner=account.account_manager or account.owner,
         )
@@ -160,6 +160,7 @@ def move_deal(*, actor: User | None, deal: Deal, to_stage: Stage, lost_reason: s
             locked.lost_reason = lost_reason.strip()
         else:
             locked.status, locked.closed_at = DealStatus.OPEN, None
+            locked.lost_reason = ""  # reopened: the old reason no longer holds
         locked.save()
         DealStageChange.objects.create(
             deal=locked, from_stage_id=from_stage_id, to_stage=to_stage, at=now, actor=actor

@@ -147,3 +147,17 @@ def test_an_update_records_the_custom_values_in_the_audit_diff(
 
     event = AuditEvent.objects.filter(action="account.update").get()
     assert event.changes == {"custom": [{"employees": 10}, {"employees": 12}]}
+
+
+def test_it_refuses_an_account_without_a_required_field(db: None, owner: User) -> None:
+    CustomFieldDefinition.objects.create(
+        key="segment", label="Segment", type=CustomFieldType.TEXT, required=True
+    )
+
+    with pytest.raises(ValidationError) as caught:
+        create_account(actor=owner, legal_name="ООО «Без сегмента»")
+
+    assert "custom.segment" in caught.value.message_dict
+    assert not Account.objects.exists()
+    create_account(actor=owner, legal_name="ООО «С сегментом»", custom={"segment": "retail"})
+    assert Account.objects.count() == 1

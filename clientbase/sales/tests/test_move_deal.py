@@ -102,6 +102,18 @@ def test_moving_a_won_deal_back_reopens_it(deal: Deal, owner: User, stage: Stage
     assert deal.closed_at is None
 
 
+def test_reopening_a_lost_deal_forgets_why_it_was_lost(
+    deal: Deal, owner: User, stage: StageNamed
+) -> None:
+    move_deal(actor=owner, deal=deal, to_stage=stage("Lost"), lost_reason="Too expensive")
+
+    move_deal(actor=owner, deal=deal, to_stage=stage("Proposal"))
+
+    deal.refresh_from_db()
+    assert deal.status == DealStatus.OPEN
+    assert deal.lost_reason == ""
+
+
 def test_it_writes_exactly_one_audit_event_per_move(
     deal: Deal, owner: User, stage: StageNamed
 ) -> None:

@@ -51,6 +51,23 @@ def test_it_converts_the_totals_to_base_currency_exactly(
     assert order.rate_to_base == Decimal("92.5")
 
 
+def test_it_rounds_half_a_kopeck_up_as_invoices_do(
+    account: Account, owner: User, product: Product
+) -> None:
+    # 33.33 × 92.5 = 3083.025: banker's rounding would give 3083.02.
+    order = record_order(
+        actor=owner,
+        account=account,
+        date=DAY,
+        currency="USD",
+        rate_to_base=Decimal("92.5"),
+        lines=[line(product, "33.33")],
+    )
+
+    order.refresh_from_db()
+    assert order.net_revenue_base == Decimal("3083.03")
+
+
 def test_money_comes_back_as_decimal_never_float(
     account: Account, owner: User, product: Product
 ) -> None:
