@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from clientbase.core.models import CurrencyField, MoneyField, Provenance, TimeStamped
 
@@ -117,7 +118,7 @@ class Stage(models.Model):
 class DealStatus(models.TextChoices):
     OPEN = "open", _("Open")
     WON = "won", _("Won")
-    LOST = "lost", _("Lost")
+    LOST = "lost", pgettext_lazy("deal status", "Lost")
 
 
 class Deal(Provenance, TimeStamped):

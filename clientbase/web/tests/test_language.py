@@ -195,7 +195,10 @@ def po_entries(language: str) -> list[tuple[str, str, list[str]]]:
             elif line.startswith('"') and current:
                 fields[current] += line[1:-1]
         if fields.get("msgid"):
-            entries.append((_unescape(fields["msgid"]), _unescape(fields["msgstr"]), flags))
+            msgid = _unescape(fields["msgid"])
+            if "msgctxt" in fields:  # gettext keys a message in context as "context\x04msgid"
+                msgid = f"{_unescape(fields['msgctxt'])}\x04{msgid}"
+            entries.append((msgid, _unescape(fields["msgstr"]), flags))
     return entries
 
 
@@ -245,3 +248,14 @@ def test_the_choice_labels_shown_on_the_pages_are_translated(
     with translation.override(language):
         local = {value: str(label) for value, label in choices.choices}
     assert [value for value in english if local[value] == english[value]] == []
+
+
+def test_a_lost_account_and_a_lost_deal_read_differently_in_russian() -> None:
+    from django.utils import translation
+
+    from clientbase.accounts.models import LifecycleStatus
+    from clientbase.sales.models import DealStatus
+
+    with translation.override("ru"):
+        assert str(LifecycleStatus.LOST.label) == "Потерян"
+        assert str(DealStatus.LOST.label) == "Проиграна"
