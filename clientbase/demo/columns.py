@@ -6,12 +6,15 @@ and epoch days. Only the writer turns them into what the database driver wants.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
 from django.db import models
+
+from clientbase.core.text import fold
 
 Kind = Literal["int", "bool", "money", "dec", "datetime", "date", "time", "text"]
 
@@ -53,6 +56,10 @@ class Table:
         if kind != "text" and kind != "time":
             values = np.asarray(values, dtype=np.int64)
         self.cols[attname] = Col(kind, values, scale)
+
+
+# Names repeat (vocabularies are finite): fold each distinct one once.
+fold_cached = functools.lru_cache(maxsize=1 << 20)(fold)
 
 
 def ints(a: Any) -> I64:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from clientbase.demo.calendar import AS_OF_DAY, DAY, NOW_S, START_DAY
-from clientbase.demo.columns import NULL_INT, F64, I64, ints
+from clientbase.demo.columns import F64, I64, NULL_INT, ints
 from clientbase.demo.names import DEAL_TOPICS_AS, DEAL_TOPICS_NB, LOST_REASONS
 from clientbase.demo.org import Org
 from clientbase.demo.segments import PROFIT_DISLOYAL, PROSPECT, Segments
@@ -88,7 +88,9 @@ def plan_deals(
     # Won leads → the acquired clients, closed just before their first order.
     won_acc = acquired
     won_close = first_day[won_acc] - rng.integers(1, 15, w)
-    won_cycle = (rng.integers(20, 110, w) * np.where(s.tier[won_acc] == 2, 1.8, 1.0)).astype(np.int64)
+    won_cycle = (rng.integers(20, 110, w) * np.where(s.tier[won_acc] == 2, 1.8, 1.0)).astype(
+        np.int64
+    )
     won_open = won_close - won_cycle
     # Lost leads → prospects first, then more prospects or earlier attempts at later clients.
     prospects = np.flatnonzero(s.seg == PROSPECT)
@@ -115,7 +117,11 @@ def plan_deals(
 
     # Open new-business deals: leads in flight on prospects (not part of conversion).
     n_open = max(1, int(len(prospects) * 0.35))
-    open_acc = prospects[rng.integers(0, max(len(prospects), 1), n_open)] if len(prospects) else np.zeros(0, np.int64)  # fmt: skip
+    open_acc = (
+        prospects[rng.integers(0, max(len(prospects), 1), n_open)]
+        if len(prospects)
+        else np.zeros(0, np.int64)
+    )
     n_open = len(open_acc)
     open_ch = rng.choice(n_ch, n_open, p=org.channel_mix)
     open_rep = rng.integers(0, n_rep, n_open)
@@ -130,7 +136,9 @@ def plan_deals(
     nb_open_day = np.concatenate([won_open, lost_open, open_open]).astype(np.int64)
     nb_close_day = np.concatenate([won_close, lost_close, np.full(n_open, -1)]).astype(np.int64)
     nb_amount = (np.rint(rng.lognormal(13.0, 1.0, len(nb_acc))) * 100).astype(np.int64)
-    nb_amount[:w] = (np.maximum(avg_order[won_acc], 1000.0) * rng.uniform(3, 8, w) * 100).astype(np.int64)  # fmt: skip
+    nb_amount[:w] = (np.maximum(avg_order[won_acc], 1000.0) * rng.uniform(3, 8, w) * 100).astype(
+        np.int64
+    )
 
     # After-sales deals with clients, owned by their account manager.
     act_m = np.maximum(last_day - first_day, 0) / 30.4
@@ -149,14 +157,18 @@ def plan_deals(
     as_status = np.where(as_close > AS_OF_DAY, 0, as_status)
     as_close = np.where(as_status == 0, -1, as_close)
     as_reached = np.where(as_status == 1, 2, rng.integers(0, 3, m))
-    as_amount = (np.maximum(avg_order[as_acc], 1000.0) * rng.uniform(0.8, 4.0, m) * 100).astype(np.int64)  # fmt: skip
+    as_amount = (np.maximum(avg_order[as_acc], 1000.0) * rng.uniform(0.8, 4.0, m) * 100).astype(
+        np.int64
+    )
 
     account = np.concatenate([nb_acc, as_acc])
     status = np.concatenate([nb_status, as_status]).astype(np.int64)
     opened_day = np.concatenate([nb_open_day, as_open])
     closed_day = np.concatenate([nb_close_day, as_close])
     opened = _secs(opened_day, rng)
-    closed = np.where(closed_day >= 0, np.maximum(_secs(np.maximum(closed_day, 0), rng), opened + 3600), NULL_INT)  # fmt: skip
+    closed = np.where(
+        closed_day >= 0, np.maximum(_secs(np.maximum(closed_day, 0), rng), opened + 3600), NULL_INT
+    )
     closed = np.where((closed != NULL_INT) & (closed > NOW_S), NOW_S - 3600, closed)
     channel = np.concatenate([nb_ch, np.full(m, -1)]).astype(np.int64)
     campaign = _campaigns(org, channel, opened_day)
@@ -175,7 +187,11 @@ def plan_deals(
     acc_owner = np.full(n, NULL_INT, dtype=np.int64)
     acc_channel = np.full(n, -1, dtype=np.int64)
     acc_campaign = np.full(n, NULL_INT, dtype=np.int64)
-    first_seen = np.where(cust, np.where(s.pre_window, START_DAY - rng.integers(60, 3000, n), first_day - 30), AS_OF_DAY - rng.integers(1, 1700, n))  # fmt: skip
+    first_seen = np.where(
+        cust,
+        np.where(s.pre_window, START_DAY - rng.integers(60, 3000, n), first_day - 30),
+        AS_OF_DAY - rng.integers(1, 1700, n),
+    )
     nb = np.flatnonzero(pipeline == 0)
     by_time = nb[np.argsort(opened[nb], kind="stable")[::-1]]  # latest first, so first wins
     acc_owner[account[by_time]] = owner[by_time]
@@ -191,18 +207,32 @@ def plan_deals(
     known = rng.random(len(pre)) < 0.7
     acc_channel[pre[known]] = rng.choice(n_ch, int(known.sum()), p=org.channel_mix)
     return Deals(
-        account=account, pipeline=pipeline, status=status,
-        reached=np.concatenate([nb_reached, as_reached]).astype(np.int64), owner=owner,
-        channel=channel, campaign=campaign, opened=opened, closed=closed,
-        amount=np.concatenate([nb_amount, as_amount]), topic=topics, lost_reason=lost_reason,
-        acc_owner=acc_owner, acc_channel=acc_channel, acc_campaign=acc_campaign,
+        account=account,
+        pipeline=pipeline,
+        status=status,
+        reached=np.concatenate([nb_reached, as_reached]).astype(np.int64),
+        owner=owner,
+        channel=channel,
+        campaign=campaign,
+        opened=opened,
+        closed=closed,
+        amount=np.concatenate([nb_amount, as_amount]),
+        topic=topics,
+        lost_reason=lost_reason,
+        acc_owner=acc_owner,
+        acc_channel=acc_channel,
+        acc_campaign=acc_campaign,
         first_seen=first_seen,
-    )  # fmt: skip
+    )
 
 
 def stage_history(d: Deals, org: Org, rng: Rng) -> tuple[I64, I64, I64, I64, I64, I64]:
     """(deal index, from stage id, to stage id, at, actor, final stage id per deal)."""
-    open_ids = np.where(d.pipeline[:, None] == 0, org.nb_stage_ids[None, :4], np.pad(org.as_stage_ids[:3], (0, 1))[None, :])  # fmt: skip
+    open_ids = np.where(
+        d.pipeline[:, None] == 0,
+        org.nb_stage_ids[None, :4],
+        np.pad(org.as_stage_ids[:3], (0, 1))[None, :],
+    )
     won_id = np.where(d.pipeline == 0, org.nb_stage_ids[4], org.as_stage_ids[3])
     lost_id = np.where(d.pipeline == 0, org.nb_stage_ids[5], org.as_stage_ids[4])
     closed = d.status != 0
@@ -212,14 +242,22 @@ def stage_history(d: Deals, org: Org, rng: Rng) -> tuple[I64, I64, I64, I64, I64
     j = np.arange(len(deal), dtype=np.int64) - starts[deal]
     last = j == length[deal] - 1
     to = open_ids[deal, np.minimum(j, 3)]
-    to = np.where(last & closed[deal], np.where(d.status[deal] == 1, won_id[deal], lost_id[deal]), to)  # fmt: skip
+    to = np.where(
+        last & closed[deal], np.where(d.status[deal] == 1, won_id[deal], lost_id[deal]), to
+    )
     frm = np.where(j == 0, NULL_INT, np.roll(to, 1))
-    end = np.where(closed, d.closed, np.maximum(NOW_S - rng.integers(3600, 20 * DAY, d.n), d.opened + 60))  # fmt: skip
+    end = np.where(
+        closed, d.closed, np.maximum(NOW_S - rng.integers(3600, 20 * DAY, d.n), d.opened + 60)
+    )
     frac = (j + 0.8 * rng.random(len(deal))) / length[deal]
     frac = np.where(j == 0, 0.0, frac)
     at = d.opened[deal] + (frac * (end - d.opened)[deal]).astype(np.int64)
     at = np.where(last & closed[deal], d.closed[deal], at)
-    final = np.where(closed, np.where(d.status == 1, won_id, lost_id), open_ids[np.arange(d.n), np.minimum(d.reached, 3)])  # fmt: skip
+    final = np.where(
+        closed,
+        np.where(d.status == 1, won_id, lost_id),
+        open_ids[np.arange(d.n), np.minimum(d.reached, 3)],
+    )
     return deal, frm, to, at, d.owner[deal], final
 
 
@@ -228,21 +266,27 @@ def planted_rates(org: Org) -> dict[str, object]:
     mix_rate = float((org.channel_mix * org.channel_rate).sum())
     return {
         "channels": {
-            code: {"planted_rate_average_rep": float(org.channel_rate[i]),
-                   "expected_rate_this_team": round(float(org.channel_rate[i]) * mean_skill, 4)}
+            code: {
+                "planted_rate_average_rep": float(org.channel_rate[i]),
+                "expected_rate_this_team": round(float(org.channel_rate[i]) * mean_skill, 4),
+            }
             for i, code in enumerate(org.channel_codes)
         },
         "reps": {
-            int(uid): {"planted_skill": round(float(org.rep_skill[i]), 4),
-                       "expected_rate_channel_mix": round(mix_rate * float(org.rep_skill[i]), 4)}
+            int(uid): {
+                "planted_skill": round(float(org.rep_skill[i]), 4),
+                "expected_rate_channel_mix": round(mix_rate * float(org.rep_skill[i]), 4),
+            }
             for i, uid in enumerate(org.reps)
         },
         "account_managers": {
-            int(uid): {"planted_skill": round(float(org.am_skill[i]), 4),
-                       "expected_after_sales_win_rate": round(min(0.95, 0.62 * float(org.am_skill[i])), 4)}
+            int(uid): {
+                "planted_skill": round(float(org.am_skill[i]), 4),
+                "expected_after_sales_win_rate": round(min(0.95, 0.62 * float(org.am_skill[i])), 4),
+            }
             for i, uid in enumerate(org.ams)
         },
-    }  # fmt: skip
+    }
 
 
 __all__ = ["Deals", "ints", "plan_deals", "planted_rates", "stage_history"]

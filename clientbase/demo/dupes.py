@@ -45,7 +45,10 @@ def _variant(nm: Names, t: int, v: int, k: int) -> tuple[str, str]:
             (f"{root} {abbr}", "form_after_name"),
             (f"{abbr} {root}", "no_quotes"),
             (f"{lat} {lat_form}", "latin_transliteration"),
-            (f'{ident.translit_ru(abbr)} "{ident.translit_ru(root, alt=True)}"', "latin_alt_transliteration"),  # fmt: skip
+            (
+                f'{ident.translit_ru(abbr)} "{ident.translit_ru(root, alt=True)}"',
+                "latin_alt_transliteration",
+            ),
             (f"{abbr} «{ident.typo(root, k)}»", "typo"),
         ][v]
     if sc == FA:
@@ -107,9 +110,15 @@ def plant(s: Segments, nm: Names, rng: Rng) -> list[Cluster]:
 
 
 def _copy(
-    nm: Names, s: Segments, t: int, d: int, display: str, rng: Rng, k: int,
+    nm: Names,
+    s: Segments,
+    t: int,
+    d: int,
+    display: str,
+    rng: Rng,
+    k: int,
     taxes: list[tuple[str, str]],
-) -> None:  # fmt: skip
+) -> None:
     nm.display[d] = display
     nm.legal[d] = display
     nm.aliases[d] = []

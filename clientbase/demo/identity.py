@@ -5,6 +5,7 @@ Tax ids are generated vectorised on digit matrices: one row per account.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import numpy as np
@@ -150,6 +151,7 @@ _RU_STD = dict(zip(
 _RU_ALT = {**_RU_STD, "х": "h", "й": "i", "ю": "iu", "я": "ia", "ц": "c", "щ": "sch", "ж": "j"}
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def translit_ru(text: str, alt: bool = False) -> str:
     table = _RU_ALT if alt else _RU_STD
     out: list[str] = []

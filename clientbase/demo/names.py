@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 
+# fmt: off
 class City(NamedTuple):
     key: str
     name: str  # as written locally
@@ -62,13 +63,13 @@ RU_REGION = {
     "kaliningrad": 39, "moscow": 77, "spb": 78, "kazan": 16, "nnovgorod": 52, "krasnodar": 23,
     "samara": 63, "yekaterinburg": 66, "chelyabinsk": 74, "omsk": 55, "novosibirsk": 54,
     "krasnoyarsk": 24, "irkutsk": 38, "khabarovsk": 27, "vladivostok": 25,
-}  # fmt: skip
+}
 
 INDUSTRIES = (
     "Manufacturing", "Wholesale", "Retail", "Construction", "Logistics", "Food & beverage",
     "Healthcare", "IT & telecom", "Energy", "Agriculture", "Automotive", "Chemicals",
     "Mining", "Hospitality", "Education", "Public sector",
-)  # fmt: skip
+)
 
 # --- company names ---------------------------------------------------------------------------
 
@@ -79,13 +80,13 @@ RU_PREFIX = (
     "Импульс", "Квант", "Лидер", "Магистраль", "Нева", "Олимп", "Прогресс", "Ресурс", "Стандарт",
     "Тайга", "Фаворит", "Эталон", "Янтарь", "Полимер", "Металл", "Хим", "Авто", "Электро",
     "Ромашка",
-)  # fmt: skip
+)
 RU_SUFFIX = (
     "Сервис", "Снаб", "Торг", "Комплект", "Маркет", "Логистик", "Систем", "Ресурс", "Трейд",
     "Групп", "Монтаж", "Пласт", "Лайн", "Тех", "Индустрия", "Профи", "Регион", "Поставка",
     "Инжиниринг", "Холдинг", "Плюс", "Центр", "Мастер", "Опт", "Стиль", "Завод", "Экспорт",
     "Проект", "Склад", "Капитал",
-)  # fmt: skip
+)
 RU_TAIL = ("", "", "", "", "", "", " Плюс", " Про", "-М", " 2000", " Север", " Юг", "-Н", " Групп")
 
 # (abbreviation, full form, Latin equivalent)
@@ -107,7 +108,7 @@ FA_WORDS = (
     ("پیشرو", "Pishro"), ("سازه", "Sazeh"), ("نیرو", "Niru"), ("فن‌آوران", "Fanavaran"),
     ("بازرگانی", "Bazargani"), ("صنایع", "Sanaye"), ("مهندسی", "Mohandesi"), ("کوثر", "Kowsar"),
     ("تابان", "Taban"), ("ستاره", "Setareh"), ("پرشین", "Persian"),
-)  # fmt: skip
+)
 FA_HEAD = ("بازرگانی", "صنایع", "مهندسی", "پخش", "")  # optional first word after «شرکت»
 FA_FORMS = (
     ("سهامی خاص", "Private J.S. Co."),
@@ -126,7 +127,7 @@ EN_WORDS1 = (
     ("Vertex", "Вертекс"), ("Nordic", "Нордик"), ("Baltic", "Балтик"), ("Eurasia", "Евразия"),
     ("Crescent", "Кресент"), ("Falcon", "Фалкон"), ("Granite", "Гранит"), ("Harbor", "Харбор"),
     ("Lumen", "Люмен"), ("Meridian", "Меридиан"), ("Optima", "Оптима"),
-)  # fmt: skip
+)
 EN_WORDS2 = (
     ("Trading", "Трейдинг"), ("Logistics", "Логистикс"), ("Systems", "Системс"),
     ("Industries", "Индастриз"), ("Solutions", "Солюшнс"), ("Supply", "Саплай"),
@@ -134,7 +135,7 @@ EN_WORDS2 = (
     ("Group", "Груп"), ("Engineering", "Инжиниринг"), ("Packaging", "Пэкэджинг"),
     ("Distribution", "Дистрибьюшн"), ("Holdings", "Холдингс"), ("Retail", "Ритейл"),
     ("Pharma", "Фарма"), ("Energy", "Энерджи"), ("Components", "Компонентс"),
-)  # fmt: skip
+)
 # Legal forms per country for Latin-named companies: (short, long)
 EN_FORMS = {
     "GB": (("Ltd", "Limited"), ("PLC", "Public Limited Company"), ("LLP", "LLP")),
@@ -146,7 +147,7 @@ EN_FORMS = {
     "UZ": (("LLC", "Limited Liability Company"), ("JSC", "Joint Stock Company")),
     "RU": (("LLC", "Limited Liability Company"), ("Ltd", "Limited")),
 }
-TLD = {"RU": "ru", "IR": "ir", "DE": "de", "PL": "pl", "GB": "co.uk", "TR": "com.tr", "KZ": "kz", "AE": "ae", "UZ": "uz"}  # fmt: skip
+TLD = {"RU": "ru", "IR": "ir", "DE": "de", "PL": "pl", "GB": "co.uk", "TR": "com.tr", "KZ": "kz", "AE": "ae", "UZ": "uz"}
 
 # --- people ----------------------------------------------------------------------------------
 
@@ -154,12 +155,12 @@ RU_MALE = (
     "Александр", "Алексей", "Андрей", "Дмитрий", "Сергей", "Иван", "Михаил", "Николай", "Павел",
     "Владимир", "Евгений", "Максим", "Игорь", "Олег", "Артём", "Константин", "Роман", "Юрий",
     "Виктор", "Денис", "Григорий", "Степан", "Фёдор", "Илья",
-)  # fmt: skip
+)
 RU_FEMALE = (
     "Елена", "Ольга", "Наталья", "Татьяна", "Ирина", "Светлана", "Анна", "Мария", "Екатерина",
     "Юлия", "Марина", "Анастасия", "Людмила", "Галина", "Ксения", "Дарья", "Виктория", "Алина",
     "Вера", "Надежда",
-)  # fmt: skip
+)
 # Patronymic stems, from the male names above (…ович / …овна).
 RU_PATRONYMIC = (
     ("Александрович", "Александровна"), ("Алексеевич", "Алексеевна"), ("Андреевич", "Андреевна"),
@@ -168,7 +169,7 @@ RU_PATRONYMIC = (
     ("Владимирович", "Владимировна"), ("Евгеньевич", "Евгеньевна"), ("Игоревич", "Игоревна"),
     ("Олегович", "Олеговна"), ("Юрьевич", "Юрьевна"), ("Викторович", "Викторовна"),
     ("Петрович", "Петровна"), ("Борисович", "Борисовна"), ("Анатольевич", "Анатольевна"),
-)  # fmt: skip
+)
 RU_SURNAME = (
     "Иванов", "Смирнов", "Кузнецов", "Попов", "Васильев", "Петров", "Соколов", "Михайлов",
     "Новиков", "Фёдоров", "Морозов", "Волков", "Алексеев", "Лебедев", "Семёнов", "Егоров",
@@ -180,7 +181,7 @@ RU_SURNAME = (
     "Герасимов", "Богданов", "Осипов", "Сидоров", "Матвеев", "Титов", "Марков", "Миронов",
     "Крылов", "Куликов", "Карпов", "Власов", "Мельников", "Денисов", "Тихонов", "Калинин",
     "Островский", "Вишневский", "Покровский", "Никольский",
-)  # fmt: skip
+)
 
 FA_MALE = (
     ("علی", "Ali"), ("محمد", "Mohammad"), ("حسین", "Hossein"), ("رضا", "Reza"), ("مهدی", "Mehdi"),
@@ -188,13 +189,13 @@ FA_MALE = (
     ("مصطفی", "Mostafa"), ("محسن", "Mohsen"), ("جواد", "Javad"), ("کامران", "Kamran"),
     ("بهرام", "Bahram"), ("فرهاد", "Farhad"), ("داریوش", "Dariush"), ("سینا", "Sina"),
     ("پویا", "Pouya"), ("آرش", "Arash"),
-)  # fmt: skip
+)
 FA_FEMALE = (
     ("زهرا", "Zahra"), ("فاطمه", "Fatemeh"), ("مریم", "Maryam"), ("سارا", "Sara"),
     ("نرگس", "Narges"), ("لیلا", "Leila"), ("مینا", "Mina"), ("الهام", "Elham"),
     ("نازنین", "Nazanin"), ("شیرین", "Shirin"), ("پریسا", "Parisa"), ("سمیرا", "Samira"),
     ("مهسا", "Mahsa"), ("نیلوفر", "Niloufar"), ("آزاده", "Azadeh"), ("ترانه", "Taraneh"),
-)  # fmt: skip
+)
 FA_SURNAME = (
     ("رضایی", "Rezaei"), ("محمدی", "Mohammadi"), ("حسینی", "Hosseini"), ("احمدی", "Ahmadi"),
     ("کریمی", "Karimi"), ("موسوی", "Mousavi"), ("جعفری", "Jafari"), ("صادقی", "Sadeghi"),
@@ -204,19 +205,19 @@ FA_SURNAME = (
     ("نجفی", "Najafi"), ("فرهادی", "Farhadi"), ("بهرامی", "Bahrami"), ("سلطانی", "Soltani"),
     ("مرادی", "Moradi"), ("زارعی", "Zarei"), ("امینی", "Amini"), ("عباسی", "Abbasi"),
     ("کرمانی", "Kermani"), ("پورمحمدی", "Pourmohammadi"),
-)  # fmt: skip
+)
 
 EN_MALE = (
     ("John", "Джон"), ("Michael", "Майкл"), ("David", "Дэвид"), ("James", "Джеймс"),
     ("Thomas", "Томас"), ("Peter", "Питер"), ("Daniel", "Дэниел"), ("Mark", "Марк"),
     ("Paul", "Пол"), ("Robert", "Роберт"), ("Stefan", "Штефан"), ("Klaus", "Клаус"),
     ("Piotr", "Пётр"), ("Mehmet", "Мехмет"), ("Nurlan", "Нурлан"), ("Omar", "Омар"),
-)  # fmt: skip
+)
 EN_FEMALE = (
     ("Anna", "Анна"), ("Sarah", "Сара"), ("Emma", "Эмма"), ("Laura", "Лаура"), ("Julia", "Юлия"),
     ("Maria", "Мария"), ("Claire", "Клэр"), ("Sophie", "Софи"), ("Kate", "Кейт"),
     ("Helen", "Хелен"), ("Katarzyna", "Катажина"), ("Ayse", "Айше"), ("Aigerim", "Айгерим"),
-)  # fmt: skip
+)
 EN_SURNAME = (
     ("Smith", "Смит"), ("Johnson", "Джонсон"), ("Brown", "Браун"), ("Taylor", "Тейлор"),
     ("Wilson", "Уилсон"), ("Miller", "Миллер"), ("Davies", "Дэвис"), ("Evans", "Эванс"),
@@ -224,7 +225,7 @@ EN_SURNAME = (
     ("Schneider", "Шнайдер"), ("Fischer", "Фишер"), ("Weber", "Вебер"), ("Kowalski", "Ковальский"),
     ("Nowak", "Новак"), ("Yilmaz", "Йылмаз"), ("Kaya", "Кая"), ("Demir", "Демир"),
     ("Akhmetov", "Ахметов"), ("Haddad", "Хаддад"),
-)  # fmt: skip
+)
 
 # Positions by rank 1..5, per script.
 POSITIONS = (
@@ -233,7 +234,7 @@ POSITIONS = (
     ("مدیرعامل", "مدیر بازرگانی", "مدیر خرید", "کارشناس خرید", "کارمند تدارکات"),
     ("Chief Executive Officer", "Commercial Director", "Head of Procurement",
      "Purchasing Manager", "Procurement Specialist"),
-)  # fmt: skip
+)
 
 STREETS = (
     ("ул. Ленина", "ул. Мира", "пр-т Победы", "ул. Садовая", "ул. Гагарина", "ул. Советская",
@@ -242,7 +243,7 @@ STREETS = (
      "بلوار میرداماد", "خیابان فردوسی", "خیابان سعدی"),
     ("Main Street", "Market Street", "Station Road", "Park Avenue", "Harbour Road",
      "Industrial Park", "Business Centre", "Trade Street"),
-)  # fmt: skip
+)
 
 # --- our catalogue ---------------------------------------------------------------------------
 
@@ -278,8 +279,8 @@ CATEGORIES: tuple[tuple[str, tuple[CategorySpec, ...]], ...] = (
         CategorySpec("Облачные сервисы (SaaS)", True, "saas", "month", ("Портал заказов", "Облачный склад", "EDI-подключение", "Аналитика закупок")),
         CategorySpec("Сервисные программы", True, "service", "hour", ("Сервисный контракт", "Выездное обслуживание", "Аудит склада", "Обучение персонала")),
     )),
-)  # fmt: skip
-GRADES = ("стандарт", "премиум", "эконом", "промышленный", "XL", "мини", "тип A", "тип B", "тип C", "pro")  # fmt: skip
+)
+GRADES = ("стандарт", "премиум", "эконом", "промышленный", "XL", "мини", "тип A", "тип B", "тип C", "pro")
 
 # --- activities ------------------------------------------------------------------------------
 
@@ -315,22 +316,23 @@ SUBJECTS: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = 
         ("درخواست: کسری ارسال", "درخواست: مرجوعی کالای معیوب", "درخواست: اصلاح فاکتور", "درخواست: ارسال اشتباه", "درخواست: صورت‌حساب تطبیق"),
         ("Ticket: short delivery", "Ticket: return of defective goods", "Ticket: corrected invoice", "Ticket: wrong items shipped", "Ticket: reconciliation statement"),
     ),
-}  # fmt: skip
+}
 OUTCOMES = (
     "Договорились о встрече", "Клиент думает", "Отправили КП", "Нет ответа", "Решено",
     "Перезвонить позже", "Согласовано", "Передано в сервис",
-)  # fmt: skip
+)
 
 DEAL_TOPICS_NB = (
     "Первая поставка расходных материалов", "Переход на нашего поставщика упаковки",
     "Подключение портала заказов", "Оснащение склада", "Сервисная программа",
     "Пилотная поставка СИЗ",
-)  # fmt: skip
+)
 DEAL_TOPICS_AS = (
     "Повторная закупка", "Расширение ассортимента", "Годовой договор поставки",
     "Продление сервисного контракта", "Допродажа SaaS", "Сезонная закупка",
-)  # fmt: skip
+)
 LOST_REASONS = (
     "Выбрали конкурента", "Цена выше рынка", "Нет бюджета", "Закупку отложили",
     "Не вышли на ЛПР", "Не наш профиль",
-)  # fmt: skip
+)
+# fmt: on

@@ -11,8 +11,8 @@ import numpy as np
 from clientbase.access.models import Department, Team, User
 from clientbase.accounts.models import CustomFieldDefinition, Tag
 from clientbase.catalog.models import Product, ProductCategory
-from clientbase.demo.calendar import DAY, START_DAY, AS_OF_DAY, epoch_day
-from clientbase.demo.columns import B, F64, I64, Table, ints
+from clientbase.demo.calendar import AS_OF_DAY, DAY, START_DAY, epoch_day
+from clientbase.demo.columns import F64, I64, Table, ints
 from clientbase.demo.names import CATEGORIES, GRADES
 from clientbase.demo.orders import Catalogue
 from clientbase.marketing.models import Campaign, Channel
@@ -20,7 +20,7 @@ from clientbase.sales.models import ExchangeRate, Pipeline, Stage
 
 Rng = np.random.Generator
 
-# code, name, kind, planted conversion (won / closed new-business deals, for an average rep), lead mix
+# code, name, kind, planted conversion (won / closed new-business deals, average rep), lead mix
 CHANNELS = (
     ("web", "Web site", "inbound", 0.30, 0.25),
     ("blog", "Blog", "inbound", 0.22, 0.12),
@@ -30,7 +30,12 @@ CHANNELS = (
     ("cold_calls", "Cold calls", "outbound", 0.12, 0.22),
     ("partners", "Partners", "partner", 0.45, 0.10),
 )
-NB_STAGES = (("Поиск", 10), ("Выявление потребности", 25), ("Проект", 50), ("Продажа сервисной программы", 75))  # fmt: skip
+NB_STAGES = (
+    ("Поиск", 10),
+    ("Выявление потребности", 25),
+    ("Проект", 50),
+    ("Продажа сервисной программы", 75),
+)
 AS_STAGES = (("Повторный запрос", 30), ("Предложение", 60), ("Согласование договора", 80))
 CUSTOM_FIELDS = (
     ("wallet_share_pct", "Our share of the client's wallet, %", "integer", []),
@@ -80,10 +85,17 @@ def _seq(base: int, n: int) -> I64:
     return np.arange(base + 1, base + n + 1, dtype=np.int64)
 
 
-def _users(rng: Rng, base: dict[str, int], n_reps: int, n_ams: int) -> tuple[Table, dict[str, object], list[Table]]:
+def _users(
+    rng: Rng, base: dict[str, int], n_reps: int, n_ams: int
+) -> tuple[Table, dict[str, object], list[Table]]:
     dep_base, team_base, user_base = base["dept"], base["team"], base["user"]
-    deps = [("Отдел продаж (Sales forces)", "new_business"), ("Клиентский отдел", "after_sales"),
-            ("Маркетинг", "marketing"), ("Сервис и поддержка", "service"), ("Финансы", "finance")]  # fmt: skip
+    deps = [
+        ("Отдел продаж (Sales forces)", "new_business"),
+        ("Клиентский отдел", "after_sales"),
+        ("Маркетинг", "marketing"),
+        ("Сервис и поддержка", "service"),
+        ("Финансы", "finance"),
+    ]
     dep_ids = _seq(dep_base, len(deps))
     dept = Table(Department)
     dept.add("id", "int", dep_ids)
@@ -102,11 +114,50 @@ def _users(rng: Rng, base: dict[str, int], n_reps: int, n_ams: int) -> tuple[Tab
     for t in range(n_am_teams):
         if n_am_teams > 1:
             team_names.append((f"am{t}", f"Account management — группа {t + 1}", 1, "am"))
-    team_names += [("mkt", "Маркетинг", 2, None), ("svc", "Сервис и поддержка", 3, None), ("fin", "Финансы", 4, None)]  # fmt: skip
+    team_names += [
+        ("mkt", "Маркетинг", 2, None),
+        ("svc", "Сервис и поддержка", 3, None),
+        ("fin", "Финансы", 4, None),
+    ]
     keys = [t[0] for t in team_names]
-    first_m = ["Алексей", "Дмитрий", "Сергей", "Павел", "Михаил", "Олег", "Роман", "Кирилл", "Арман", "Reza", "Daniel", "Никита"]  # fmt: skip
-    first_f = ["Анна", "Мария", "Елена", "Ольга", "Ксения", "Дарья", "Наталья", "Sara", "Юлия", "Ирина"]  # fmt: skip
-    lasts = ["Кузнецов", "Орлов", "Белов", "Соколов", "Морозов", "Волков", "Зайцев", "Лебедев", "Громов", "Ершов"]  # fmt: skip
+    first_m = [
+        "Алексей",
+        "Дмитрий",
+        "Сергей",
+        "Павел",
+        "Михаил",
+        "Олег",
+        "Роман",
+        "Кирилл",
+        "Арман",
+        "Reza",
+        "Daniel",
+        "Никита",
+    ]
+    first_f = [
+        "Анна",
+        "Мария",
+        "Елена",
+        "Ольга",
+        "Ксения",
+        "Дарья",
+        "Наталья",
+        "Sara",
+        "Юлия",
+        "Ирина",
+    ]
+    lasts = [
+        "Кузнецов",
+        "Орлов",
+        "Белов",
+        "Соколов",
+        "Морозов",
+        "Волков",
+        "Зайцев",
+        "Лебедев",
+        "Громов",
+        "Ершов",
+    ]
     leads: dict[str, str] = {}
     for t in range(n_nb_teams):
         leads[f"nb{t}"] = f"lead{t + 1:02d}"
@@ -116,16 +167,56 @@ def _users(rng: Rng, base: dict[str, int], n_reps: int, n_ams: int) -> tuple[Tab
     people.append((leads[am_lead_key], first_f[0], "Смирнова", "team_lead", 1, am_lead_key, "ru"))
     for i in range(n_reps):
         fn = (first_m + first_f)[i % 22]
-        people.append((f"rep{i + 1:02d}", fn, lasts[(i + 3) % 10], "rep", 0, f"nb{i % n_nb_teams}", "en" if fn.isascii() else "ru"))  # fmt: skip
+        people.append(
+            (
+                f"rep{i + 1:02d}",
+                fn,
+                lasts[(i + 3) % 10],
+                "rep",
+                0,
+                f"nb{i % n_nb_teams}",
+                "en" if fn.isascii() else "ru",
+            )
+        )
     for i in range(n_ams):
         fn = (first_f + first_m)[i % 22]
         team = "am" if n_am_teams == 1 else f"am{i % n_am_teams}"
-        people.append((f"am{i + 1:02d}", fn, lasts[(i + 6) % 10], "account_manager", 1, team, "fa" if fn == "Sara" else "ru"))  # fmt: skip
+        people.append(
+            (
+                f"am{i + 1:02d}",
+                fn,
+                lasts[(i + 6) % 10],
+                "account_manager",
+                1,
+                team,
+                "fa" if fn == "Sara" else "ru",
+            )
+        )
     n_svc = max(2, n_ams // 2)
     for i in range(n_svc):
-        people.append((f"svc{i + 1:02d}", first_f[(i + 3) % 10], lasts[(i + 1) % 10], "service", 3, "svc", "ru"))  # fmt: skip
+        people.append(
+            (
+                f"svc{i + 1:02d}",
+                first_f[(i + 3) % 10],
+                lasts[(i + 1) % 10],
+                "service",
+                3,
+                "svc",
+                "ru",
+            )
+        )
     for i in range(max(1, n_reps // 4)):
-        people.append((f"mkt{i + 1:02d}", first_f[(i + 5) % 10], lasts[(i + 2) % 10], "marketing", 2, "mkt", "ru"))  # fmt: skip
+        people.append(
+            (
+                f"mkt{i + 1:02d}",
+                first_f[(i + 5) % 10],
+                lasts[(i + 2) % 10],
+                "marketing",
+                2,
+                "mkt",
+                "ru",
+            )
+        )
     people.append(("fin01", "Галина", "Панова", "analyst", 4, "fin", "ru"))
     user_ids = _seq(user_base, len(people))
     uid = {p[0]: int(user_ids[i]) for i, p in enumerate(people)}
@@ -136,12 +227,28 @@ def _users(rng: Rng, base: dict[str, int], n_reps: int, n_ams: int) -> tuple[Tab
     team.add("id", "int", team_ids)
     team.add("name", "text", [t[1] for t in team_names])
     team.add("department_id", "int", [int(dep_ids[t[2]]) for t in team_names])
-    team.add("parent_id", "int", [tid[t[3]] if t[3] else np.iinfo(np.int64).min for t in team_names])
-    team.add("lead_id", "int", [uid[team_lead[k]] if k in team_lead else np.iinfo(np.int64).min for k in keys])
+    team.add(
+        "parent_id", "int", [tid[t[3]] if t[3] else np.iinfo(np.int64).min for t in team_names]
+    )
+    team.add(
+        "lead_id",
+        "int",
+        [uid[team_lead[k]] if k in team_lead else np.iinfo(np.int64).min for k in keys],
+    )
     users = Table(User)
     n = len(people)
     users.add("id", "int", user_ids)
-    users.add("password", "text", ["!" + "".join(rng.choice(list("abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"), 40)) for _ in range(n)])  # fmt: skip
+    users.add(
+        "password",
+        "text",
+        [
+            "!"
+            + "".join(
+                rng.choice(list("abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"), 40)
+            )
+            for _ in range(n)
+        ],
+    )
     users.add("username", "text", [p[0] for p in people])
     users.add("first_name", "text", [p[1] for p in people])
     users.add("last_name", "text", [p[2] for p in people])
@@ -156,15 +263,28 @@ def _users(rng: Rng, base: dict[str, int], n_reps: int, n_ams: int) -> tuple[Tab
     users.add("time_zone", "text", ["Europe/Moscow"] * n)
     users.add("department_id", "int", [int(dep_ids[p[4]]) for p in people])
     users.add("team_id", "int", [tid[p[5]] for p in people])
-    managers = [uid[team_lead.get(p[5], "director01")] if p[0] != "director01" else np.iinfo(np.int64).min for p in people]  # fmt: skip
+    managers = [
+        uid[team_lead.get(p[5], "director01")] if p[0] != "director01" else np.iinfo(np.int64).min
+        for p in people
+    ]
     # A lead reports to the director, not to the team they lead.
-    managers = [uid["director01"] if (m == uid.get(p[0])) else m for m, p in zip(managers, people, strict=True)]  # fmt: skip
+    managers = [
+        uid["director01"] if (m == uid.get(p[0])) else m
+        for m, p in zip(managers, people, strict=True)
+    ]
     users.add("manager_id", "int", managers)
     info: dict[str, object] = {"uid": uid, "people": people}
     return users, info, [dept, team]
 
 
-def plan_org(rng: Rng, base: dict[str, int], n_reps: int, n_ams: int, n_products: int, existing_channels: dict[str, int]) -> Org:  # fmt: skip
+def plan_org(
+    rng: Rng,
+    base: dict[str, int],
+    n_reps: int,
+    n_ams: int,
+    n_products: int,
+    existing_channels: dict[str, int],
+) -> Org:
     users, info, org_tables = _users(rng, base, n_reps, n_ams)
     uid: dict[str, int] = info["uid"]  # type: ignore[assignment]
     reps = ints([uid[f"rep{i + 1:02d}"] for i in range(n_reps)])
@@ -197,8 +317,20 @@ def plan_org(rng: Rng, base: dict[str, int], n_reps: int, n_ams: int, n_products
     camp_ids = _seq(base["campaign"], nc)
     camp = Table(Campaign)
     camp.add("id", "int", camp_ids)
-    names = {"web": "Контекстная реклама", "exhibitions": "Выставка", "billboard": "Билборды", "blog": "Серия статей"}  # fmt: skip
-    camp.add("name", "text", [f"{names[CHANNELS[c][0]]} {dt.date(1970, 1, 1) + dt.timedelta(days=d):%Y-%m}" for c, d in zip(camp_ch, camp_start, strict=True)])  # fmt: skip
+    names = {
+        "web": "Контекстная реклама",
+        "exhibitions": "Выставка",
+        "billboard": "Билборды",
+        "blog": "Серия статей",
+    }
+    camp.add(
+        "name",
+        "text",
+        [
+            f"{names[CHANNELS[c][0]]} {dt.date(1970, 1, 1) + dt.timedelta(days=d):%Y-%m}"
+            for c, d in zip(camp_ch, camp_start, strict=True)
+        ],
+    )
     camp.add("channel_id", "int", channel_ids[ints(camp_ch)])
     cs = ints(camp_start)
     camp.add("starts_on", "date", cs)
@@ -228,19 +360,35 @@ def plan_org(rng: Rng, base: dict[str, int], n_reps: int, n_ams: int, n_products
     tables += [cf, tags]
     people: list[tuple[str, ...]] = info["people"]  # type: ignore[assignment]
     return Org(
-        director=uid["director01"], leads=[uid[p[0]] for p in people if p[3] == "team_lead"],
-        reps=reps, rep_skill=rep_skill, ams=ams, am_skill=am_skill,
+        director=uid["director01"],
+        leads=[uid[p[0]] for p in people if p[3] == "team_lead"],
+        reps=reps,
+        rep_skill=rep_skill,
+        ams=ams,
+        am_skill=am_skill,
         service=ints([uid[p[0]] for p in people if p[3] == "service"]),
         marketing=ints([uid[p[0]] for p in people if p[3] == "marketing"]),
-        channel_ids=channel_ids, channel_codes=[c[0] for c in CHANNELS],
+        channel_ids=channel_ids,
+        channel_codes=[c[0] for c in CHANNELS],
         channel_rate=np.asarray([c[3] for c in CHANNELS]),
         channel_mix=np.asarray([c[4] for c in CHANNELS]) / sum(c[4] for c in CHANNELS),
-        campaign_ids=camp_ids, campaign_channel=ints(camp_ch), campaign_start=cs, campaign_end=cs + 90,
-        product_ids=products.cols["id"].values, catalogue=catalogue,
-        nb_pipeline=nb_p, as_pipeline=as_p, nb_stage_ids=nb_s, nb_stage_prob=nb_prob,
-        as_stage_ids=as_s, as_stage_prob=as_prob, rates4=rates4, tag_ids=tag_ids,
-        tables=tables, usernames=[p[0] for p in people],
-    )  # fmt: skip
+        campaign_ids=camp_ids,
+        campaign_channel=ints(camp_ch),
+        campaign_start=cs,
+        campaign_end=cs + 90,
+        product_ids=products.cols["id"].values,
+        catalogue=catalogue,
+        nb_pipeline=nb_p,
+        as_pipeline=as_p,
+        nb_stage_ids=nb_s,
+        nb_stage_prob=nb_prob,
+        as_stage_ids=as_s,
+        as_stage_prob=as_prob,
+        rates4=rates4,
+        tag_ids=tag_ids,
+        tables=tables,
+        usernames=[p[0] for p in people],
+    )
 
 
 def _catalogue(rng: Rng, base: dict[str, int], n_products: int) -> tuple[Table, Table, Catalogue]:
@@ -262,7 +410,9 @@ def _catalogue(rng: Rng, base: dict[str, int], n_products: int) -> tuple[Table, 
     cats = Table(ProductCategory)
     cats.add("id", "int", cat_ids)
     cats.add("name", "text", names)
-    cats.add("parent_id", "int", [int(cat_ids[p]) if p >= 0 else np.iinfo(np.int64).min for p in parents])
+    cats.add(
+        "parent_id", "int", [int(cat_ids[p]) if p >= 0 else np.iinfo(np.int64).min for p in parents]
+    )
     cats.add("is_strategic", "bool", strategic)
     # Spread products over leaves: strategic lines are fewer but not rare.
     leaf_w = np.asarray([0.6 if sub.strategic else 1.0 for _, sub in leaves])  # type: ignore[attr-defined]
@@ -274,8 +424,12 @@ def _catalogue(rng: Rng, base: dict[str, int], n_products: int) -> tuple[Table, 
     unit: list[str] = []
     cat_of: list[int] = []
     strat = np.zeros(n_products, dtype=bool)
-    params = {"commodity": (7.0, 1.3, 0.70, 0.82), "equipment": (11.0, 1.0, 0.72, 0.84),
-              "saas": (9.6, 0.8, 0.30, 0.45), "service": (10.3, 0.8, 0.45, 0.60)}  # fmt: skip
+    params = {
+        "commodity": (7.0, 1.3, 0.70, 0.82),
+        "equipment": (11.0, 1.0, 0.72, 0.84),
+        "saas": (9.6, 0.8, 0.30, 0.45),
+        "service": (10.3, 0.8, 0.45, 0.60),
+    }
     for i in range(n_products):
         li, sub = leaves[int(leaf[i])]
         mu, sd, c_lo, c_hi = params[sub.kind]  # type: ignore[attr-defined]
@@ -284,7 +438,9 @@ def _catalogue(rng: Rng, base: dict[str, int], n_products: int) -> tuple[Table, 
         price[i] = int(rub * 100)
         cost[i] = int(price[i] * rng.uniform(c_lo, c_hi))
         items = sub.items  # type: ignore[attr-defined]
-        pname.append(f"{items[i % len(items)]} {GRADES[(i // len(items)) % len(GRADES)]} {i + 1:04d}")
+        pname.append(
+            f"{items[i % len(items)]} {GRADES[(i // len(items)) % len(GRADES)]} {i + 1:04d}"
+        )
         unit.append(sub.unit)  # type: ignore[attr-defined]
         cat_of.append(int(cat_ids[li]))
         strat[i] = sub.strategic  # type: ignore[attr-defined]

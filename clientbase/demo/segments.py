@@ -11,20 +11,33 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from clientbase.demo.calendar import MONTHS, SEASON
-from clientbase.demo.columns import B, F64, I64
+from clientbase.demo.columns import F64, I64, B
 
 Rng = np.random.Generator
 
 REGULAR, PROSPECT, DUPLICATE, HOG, HOTSPOT, LOYAL_LOW, PROFIT_DISLOYAL, CHURNER, FORMER = range(9)
 SEGMENT_NAMES = (
-    "regular", "prospect", "duplicate", "workload_hog", "growth_hotspot",
-    "loyal_low_profit", "profitable_disloyal", "churner", "former",
-)  # fmt: skip
+    "regular",
+    "prospect",
+    "duplicate",
+    "workload_hog",
+    "growth_hotspot",
+    "loyal_low_profit",
+    "profitable_disloyal",
+    "churner",
+    "former",
+)
 # Share of all accounts per segment; "regular" takes the rest.
 FRACTIONS = {
-    PROSPECT: 0.22, DUPLICATE: 0.04, HOG: 0.15, HOTSPOT: 0.10, LOYAL_LOW: 0.07,
-    PROFIT_DISLOYAL: 0.06, CHURNER: 0.08, FORMER: 0.04,
-}  # fmt: skip
+    PROSPECT: 0.22,
+    DUPLICATE: 0.04,
+    HOG: 0.15,
+    HOTSPOT: 0.10,
+    LOYAL_LOW: 0.07,
+    PROFIT_DISLOYAL: 0.06,
+    CHURNER: 0.08,
+    FORMER: 0.04,
+}
 CUSTOMER_SEGMENTS = (REGULAR, HOG, HOTSPOT, LOYAL_LOW, PROFIT_DISLOYAL, CHURNER, FORMER)
 SIZE_BANDS = ("micro", "small", "medium", "large", "enterprise")
 
@@ -234,7 +247,7 @@ def _rhythm(s: Segments, rng: Rng) -> None:
     )
     s.f = np.where(s.is_customer(), f, 0.0)
     s.mu_lines = np.where(seg == HOG, 0.5, np.clip(rel, 0.05, 50) ** 0.18 * 3.6)
-    s.docs_mean = np.where(seg == HOG, 1.8, np.where(seg == HOTSPOT, 1.4, 1.0))
+    s.docs_mean = np.where(seg == HOG, 3.0, np.where(seg == HOTSPOT, 1.4, 1.0))
     size = np.clip(s.size_band / 4.0, 0, 1)
     disc = 0.02 + 0.08 * size + rng.uniform(0, 0.03, n)
     disc = np.where(seg == LOYAL_LOW, rng.uniform(0.17, 0.21, n), disc)

@@ -8,11 +8,10 @@ import numpy as np
 
 from clientbase.accounts.models import Account, Contact, TaxIdentifier
 from clientbase.activities.models import Activity
-from clientbase.core.text import fold
 from clientbase.demo.accounts import Names
 from clientbase.demo.activities import Activities
 from clientbase.demo.calendar import AS_OF_DAY, DAY
-from clientbase.demo.columns import NULL_INT, I64, Table, cat, ints, nullable
+from clientbase.demo.columns import I64, NULL_INT, Table, fold_cached, ints, nullable
 from clientbase.demo.contacts import Contacts
 from clientbase.demo.deals import Deals
 from clientbase.demo.names import ACTIVITY_KINDS, CITIES, INDUSTRIES, OUTCOMES, SUBJECTS
@@ -29,10 +28,21 @@ def _json_list(items: list[list[str]]) -> list[str]:
 
 
 def account_tables(
-    s: Segments, nm: Names, base: int, status: list[str], owner: I64, am_id: I64, channel_id: I64,
-    campaign: I64, created: I64, updated: I64, source: list[str], external: list[str],
-    custom: list[str], industry: I64,
-) -> Table:  # fmt: skip
+    s: Segments,
+    nm: Names,
+    base: int,
+    status: list[str],
+    owner: I64,
+    am_id: I64,
+    channel_id: I64,
+    campaign: I64,
+    created: I64,
+    updated: I64,
+    source: list[str],
+    external: list[str],
+    custom: list[str],
+    industry: I64,
+) -> Table:
     n = s.n
     t = Table(Account)
     t.add("id", "int", np.arange(base + 1, base + n + 1))
@@ -42,7 +52,9 @@ def account_tables(
     t.add("external_id", "text", external)
     t.add("legal_name", "text", nm.legal)
     t.add("display_name", "text", nm.display)
-    search = [fold(d + " " + " ".join(al)) for d, al in zip(nm.display, nm.aliases, strict=True)]
+    search = [
+        fold_cached(d + " " + " ".join(al)) for d, al in zip(nm.display, nm.aliases, strict=True)
+    ]
     t.add("search_name", "text", search)
     t.add("aliases", "text", _json_list(nm.aliases))
     t.add("industry", "text", np.asarray(INDUSTRIES)[industry].tolist())
@@ -94,7 +106,11 @@ def contact_table(c: Contacts, base: int, acc_base: int, created: I64) -> Table:
     t.add("created_at", "datetime", created[acc] + 3600 + np.arange(n) % 7200)
     t.add("updated_at", "datetime", created[acc] + 7200 + np.arange(n) % 7200)
     t.add("source_system", "text", c.source)
-    t.add("external_id", "text", [f"{src[:3].upper()}-P{base + i + 1}" for i, src in enumerate(c.source)])  # fmt: skip
+    t.add(
+        "external_id",
+        "text",
+        [f"{src[:3].upper()}-P{base + i + 1}" for i, src in enumerate(c.source)],
+    )
     t.add("full_name", "text", c.full_name)
     t.add("search_name", "text", c.search_names())
     t.add("position", "text", c.position)
@@ -109,15 +125,21 @@ def contact_table(c: Contacts, base: int, acc_base: int, created: I64) -> Table:
     return t
 
 
-def order_tables(o: Orders, base: int, line_base: int, acc_base: int, owner: I64, product_ids: I64) -> tuple[Table, Table]:  # fmt: skip
+def order_tables(
+    o: Orders, base: int, line_base: int, acc_base: int, owner: I64, product_ids: I64
+) -> tuple[Table, Table]:
     n = o.n
     ids = np.arange(base + 1, base + n + 1)
     t = Table(Order)
     t.add("id", "int", ids)
-    year = (o.day.astype("datetime64[D]").astype("datetime64[Y]").astype(np.int64) + 1970)
+    year = o.day.astype("datetime64[D]").astype("datetime64[Y]").astype(np.int64) + 1970
     first_of_year = np.searchsorted(year, year, side="left")
     seq = np.arange(n) - first_of_year + 1
-    t.add("number", "text", cat("ЗК", (year % 100).astype(np.str_), "-", np.strings.zfill(seq.astype(np.str_), 6)))  # fmt: skip
+    t.add(
+        "number",
+        "text",
+        [f"ЗК{y % 100:02d}-{q:06d}" for y, q in zip(year.tolist(), seq.tolist(), strict=True)],
+    )
     t.add("account_id", "int", o.account + acc_base + 1)
     t.add("date", "date", o.day)
     t.add("currency", "text", np.asarray(CURRENCIES)[o.currency])
@@ -128,8 +150,8 @@ def order_tables(o: Orders, base: int, line_base: int, acc_base: int, owner: I64
     t.add("owner_id", "int", owner)
     # Most orders came from the accounting system; a few were typed in by hand.
     from_1c = (ids % 10) != 0
-    t.add("source_system", "text", np.where(from_1c, "1c", ""))
-    t.add("external_id", "text", np.where(from_1c, cat("1C-", np.strings.zfill(ids.astype(np.str_), 9)), ""))  # fmt: skip
+    t.add("source_system", "text", ["1c" if f else "" for f in from_1c.tolist()])
+    t.add("external_id", "text", [f"1C-{i:09d}" if i % 10 else "" for i in ids.tolist()])
     lines = Table(OrderLine)
     m = len(o.line_order)
     lines.add("id", "int", np.arange(line_base + 1, line_base + m + 1))
@@ -141,7 +163,16 @@ def order_tables(o: Orders, base: int, line_base: int, acc_base: int, owner: I64
     return t, lines
 
 
-def deal_tables(d: Deals, org: Org, base: int, hist_base: int, acc_base: int, contact_id: I64, hist: tuple[I64, I64, I64, I64, I64, I64], display: list[str]) -> tuple[Table, Table]:  # fmt: skip
+def deal_tables(
+    d: Deals,
+    org: Org,
+    base: int,
+    hist_base: int,
+    acc_base: int,
+    contact_id: I64,
+    hist: tuple[I64, I64, I64, I64, I64, I64],
+    display: list[str],
+) -> tuple[Table, Table]:
     n = d.n
     deal_idx, frm, to, at, actor, final = hist
     t = Table(Deal)
@@ -150,9 +181,12 @@ def deal_tables(d: Deals, org: Org, base: int, hist_base: int, acc_base: int, co
     t.add("created_at", "datetime", d.opened)
     t.add("updated_at", "datetime", np.where(d.closed != NULL_INT, d.closed, d.opened))
     t.add("source_system", "text", ["bitrix24"] * n)
-    t.add("external_id", "text", cat("B24-D", ids.astype(np.str_)))
-    short = np.asarray(display, dtype=np.str_)[d.account]
-    t.add("title", "text", cat(np.asarray(d.topic, dtype=np.str_), " — ", short))
+    t.add("external_id", "text", [f"B24-D{i}" for i in ids.tolist()])
+    t.add(
+        "title",
+        "text",
+        [f"{tp} — {display[a]}"[:200] for tp, a in zip(d.topic, d.account.tolist(), strict=True)],
+    )
     t.add("account_id", "int", d.account + acc_base + 1)
     t.add("contact_id", "int", contact_id[d.account])
     t.add("pipeline_id", "int", np.where(d.pipeline == 0, org.nb_pipeline, org.as_pipeline))
@@ -162,10 +196,18 @@ def deal_tables(d: Deals, org: Org, base: int, hist_base: int, acc_base: int, co
     t.add("currency", "text", ["RUB"] * n)
     close_day = np.where(d.closed != NULL_INT, d.closed // DAY, AS_OF_DAY + 14 + (ids % 60))
     t.add("expected_close", "date", close_day)
-    prob_open = np.where(d.pipeline == 0, org.nb_stage_prob[np.minimum(d.reached, 3)], org.as_stage_prob[np.minimum(d.reached, 2)])  # fmt: skip
+    prob_open = np.where(
+        d.pipeline == 0,
+        org.nb_stage_prob[np.minimum(d.reached, 3)],
+        org.as_stage_prob[np.minimum(d.reached, 2)],
+    )
     t.add("probability", "int", np.select([d.status == 1, d.status == 2], [100, 0], prob_open))
     t.add("owner_id", "int", d.owner)
-    t.add("source_channel_id", "int", nullable(org.channel_ids[np.maximum(d.channel, 0)], d.channel >= 0))  # fmt: skip
+    t.add(
+        "source_channel_id",
+        "int",
+        nullable(org.channel_ids[np.maximum(d.channel, 0)], d.channel >= 0),
+    )
     t.add("source_campaign_id", "int", d.campaign)
     t.add("lost_reason", "text", d.lost_reason)
     t.add("opened_at", "datetime", d.opened)
@@ -180,30 +222,43 @@ def deal_tables(d: Deals, org: Org, base: int, hist_base: int, acc_base: int, co
     return t, h
 
 
-def activity_table(a: Activities, base: int, acc_base: int, deal_base: int, script: I64, contact_id: I64, rng: Rng) -> Table:  # fmt: skip
+def activity_table(
+    a: Activities, base: int, acc_base: int, deal_base: int, script: I64, contact_id: I64, rng: Rng
+) -> Table:
     n = a.n
     t = Table(Activity)
     ids = np.arange(base + 1, base + n + 1)
     t.add("id", "int", ids)
     created = np.where(a.due > a.done, a.due - 86_400 * (1 + ids % 5), a.due - 3600)
     t.add("created_at", "datetime", np.minimum(created, a.due))
-    t.add("updated_at", "datetime", np.where(a.done != NULL_INT, a.done, np.minimum(created, a.due)))
+    t.add(
+        "updated_at", "datetime", np.where(a.done != NULL_INT, a.done, np.minimum(created, a.due))
+    )
     is_ticket = a.kind == 5
     from_deal = a.deal >= 0
-    src = np.select([is_ticket, from_deal], ["support_desk", "bitrix24"], "")
-    t.add("source_system", "text", src)
-    t.add("external_id", "text", np.where(src == "", "", cat(np.where(is_ticket, "SD-", "B24-A"), ids.astype(np.str_))))  # fmt: skip
+    code = np.select([is_ticket, from_deal], [1, 2], 0).tolist()
+    t.add("source_system", "text", [("", "support_desk", "bitrix24")[c] for c in code])
+    prefix = ("", "SD-", "B24-A")
+    t.add(
+        "external_id",
+        "text",
+        [f"{prefix[c]}{i}" if c else "" for c, i in zip(code, ids.tolist(), strict=True)],
+    )
     t.add("kind", "text", np.asarray(ACTIVITY_KINDS)[a.kind])
     t.add("status", "text", np.asarray(["planned", "done", "cancelled"])[a.status])
     sc = script[a.account]
-    subj = np.empty(n, dtype=object)
     pick = rng.integers(0, 1 << 20, n)
+    # One flat table of subjects: row = kind × script, padded to the longest list.
+    width = max(len(v) for opts in SUBJECTS.values() for v in opts)
+    flat = np.empty(len(ACTIVITY_KINDS) * 3 * width, dtype=object)
+    lens = np.zeros(len(ACTIVITY_KINDS) * 3, dtype=np.int64)
     for k, name in enumerate(ACTIVITY_KINDS):
         for s_ in range(3):
-            sel = np.flatnonzero((a.kind == k) & (sc == s_))
-            options = np.asarray(SUBJECTS[name][s_], dtype=object)
-            subj[sel] = options[pick[sel] % len(options)]
-    t.add("subject", "text", subj.tolist())
+            options = SUBJECTS[name][s_]
+            lens[k * 3 + s_] = len(options)
+            flat[(k * 3 + s_) * width : (k * 3 + s_) * width + len(options)] = options
+    combo = a.kind * 3 + sc
+    t.add("subject", "text", flat[combo * width + pick % lens[combo]].tolist())
     t.add("account_id", "int", a.account + acc_base + 1)
     with_contact = (a.kind != 4) & (pick % 10 < 8)
     t.add("contact_id", "int", np.where(with_contact, contact_id[a.account], NULL_INT))
@@ -212,6 +267,10 @@ def activity_table(a: Activities, base: int, acc_base: int, deal_base: int, scri
     t.add("due_at", "datetime", a.due)
     t.add("done_at", "datetime", a.done)
     t.add("duration_minutes", "int", a.duration)
-    outcome = np.where((a.status == 1) & ((a.kind == 0) | (a.kind == 1) | (a.kind == 5)), np.asarray(OUTCOMES)[pick % len(OUTCOMES)], "")  # fmt: skip
+    outcome = np.where(
+        (a.status == 1) & ((a.kind == 0) | (a.kind == 1) | (a.kind == 5)),
+        np.asarray(OUTCOMES)[pick % len(OUTCOMES)],
+        "",
+    )
     t.add("outcome", "text", outcome)
     return t

@@ -17,7 +17,7 @@ from itertools import repeat
 from typing import Any
 
 import numpy as np
-from django.db import connection, models
+from django.db import OperationalError, connection, models
 from django.utils import timezone
 
 from clientbase.demo.columns import NULL_INT, Col, StrArr, Table, dec_str
@@ -90,7 +90,9 @@ def _py_list(col: Col, lo: int, hi: int) -> list[Any]:
     return arr.tolist()
 
 
-def _sqlite_rows(table: Table, fields: list[models.Field[Any, Any]], consts: dict[str, Any], lo: int, hi: int) -> Any:
+def _sqlite_rows(
+    table: Table, fields: list[models.Field[Any, Any]], consts: dict[str, Any], lo: int, hi: int
+) -> Any:
     columns: list[Any] = []
     for f in fields:
         col = table.cols.get(f.attname)
@@ -105,13 +107,30 @@ def _sqlite_const(field: models.Field[Any, Any]) -> Any:
     return field.get_db_prep_save(value, connection)
 
 
-def _sqlite_indexes(cur: Any, table: str) -> list[tuple[str, str]]:
+def _sqlite_indexes(cur: Any, table: Table) -> list[tuple[str, str]]:
+    """Secondary indexes worth dropping for the load: all but those whose leading column
+    arrives in ascending order (appending to those costs less than rebuilding them)."""
+    db_table = table.model._meta.db_table
+    by_column = {f.column: f.attname for f in _fields(table.model)}
     cur.execute(
         "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s "
         "AND sql IS NOT NULL",
-        [table],
+        [db_table],
     )
-    return [(r[0], r[1]) for r in cur.fetchall()]
+    out = []
+    for name, sql in cur.fetchall():
+        cur.execute(f"PRAGMA index_xinfo({connection.ops.quote_name(name)})")
+        info = [r for r in cur.fetchall() if r[5]]  # key columns only
+        lead = table.cols.get(by_column.get(info[0][2] or "", "")) if info else None
+        ascending = (
+            lead is not None
+            and lead.kind == "int"
+            and info[0][3] == 0  # not DESC
+            and bool(np.all(np.diff(np.asarray(lead.values, dtype=np.int64)) >= 0))
+        )
+        if not ascending:
+            out.append((name, sql))
+    return out
 
 
 def _write_sqlite(cur: Any, table: Table, progress: Progress | None) -> None:
@@ -132,26 +151,22 @@ def _write_sqlite(cur: Any, table: Table, progress: Progress | None) -> None:
     consts = {f.attname: _sqlite_const(f) for f in fields if f.attname not in table.cols}
     dropped: list[tuple[str, str]] = []
     if n >= BIG_TABLE:
-        dropped = _sqlite_indexes(cur, db_table)
+        dropped = _sqlite_indexes(cur, table)
         for name, _ in dropped:
             cur.execute(f"DROP INDEX {qn(name)}")
-    # Build the next chunk's tuples in a thread while SQLite (GIL released) inserts this one.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        bounds = [(lo, min(lo + CHUNK, n)) for lo in range(0, n, CHUNK)]
-        pending: Future[Any] | None = None
-        if bounds:
-            pending = pool.submit(_sqlite_rows, table, fields, consts, *bounds[0])
-        for k, (_lo, hi) in enumerate(bounds):
-            assert pending is not None
-            rows = pending.result()
-            if k + 1 < len(bounds):
-                pending = pool.submit(_sqlite_rows, table, fields, consts, *bounds[k + 1])
-            cur.executemany(sql, rows)
-            del rows
-            if progress is not None:
-                progress(f"write {_label(model)}", hi, n)
+    # No builder thread here: sqlite3 releases the GIL around every row's step, and a thread
+    # competing for it turns each release into a wait of the switch interval.
+    for lo in range(0, n, CHUNK):
+        hi = min(lo + CHUNK, n)
+        rows = _sqlite_rows(table, fields, consts, lo, hi)
+        cur.executemany(sql, rows)
+        del rows
+        if progress is not None:
+            progress(f"write {_label(model)}", hi, n)
     for _, create in dropped:
         cur.execute(create)
+    if progress is not None and dropped:
+        progress(f"write {_label(model)}", n, n)  # again, once its indexes are back
 
 
 # --- PostgreSQL ------------------------------------------------------------------------------
@@ -181,9 +196,7 @@ def _pg_text(col: Col, lo: int, hi: int) -> StrArr:
     elif col.kind == "dec":
         out = dec_str(safe, col.scale)
     elif col.kind == "datetime":
-        out = np.strings.add(
-            np.datetime_as_string(safe.astype("datetime64[s]"), unit="s"), "+00"
-        )
+        out = np.strings.add(np.datetime_as_string(safe.astype("datetime64[s]"), unit="s"), "+00")
     else:  # date
         out = np.datetime_as_string(safe.astype("datetime64[D]"), unit="D")
     if mask.any():
@@ -202,7 +215,9 @@ def _pg_const(field: models.Field[Any, Any]) -> str:
     return str(field.get_db_prep_save(value, connection))
 
 
-def _pg_chunk(table: Table, fields: list[models.Field[Any, Any]], consts: dict[str, str], lo: int, hi: int) -> bytes:
+def _pg_chunk(
+    table: Table, fields: list[models.Field[Any, Any]], consts: dict[str, str], lo: int, hi: int
+) -> bytes:
     parts: list[Any] = []
     for f in fields:
         col = table.cols.get(f.attname)
@@ -276,19 +291,41 @@ def _write_pg(cur: Any, table: Table, progress: Progress | None) -> None:
 
 @contextmanager
 def bulk_session() -> Iterator[None]:
-    """Loosen durability for the load when we own the connection (not inside atomic)."""
-    own = connection.vendor == "sqlite" and not connection.in_atomic_block
-    if own:
-        with connection.cursor() as cur:
+    """Loosen SQLite for the load: a big page cache and sorter threads for the index builds,
+    and, when we own the connection (not inside atomic), no fsync and no per-row FK lookups."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    own = not connection.in_atomic_block
+    with connection.cursor() as cur:
+        cur.execute("PRAGMA cache_size")
+        cache_size = int(cur.fetchone()[0])
+        cur.execute("PRAGMA cache_size=-2000000")  # 2 GB: the big tables stay in memory
+        cur.execute("PRAGMA threads=2")
+        journal = ""
+        if own:
             cur.execute("PRAGMA synchronous=OFF")
             cur.execute("PRAGMA foreign_keys=OFF")  # we assign every key ourselves
+            # A rollback journal only copies the few pages that existed before the load;
+            # WAL would write every new page twice. Needs exclusive use: skip if busy.
+            cur.execute("PRAGMA journal_mode")
+            journal = str(cur.fetchone()[0])
+            if journal == "wal":
+                try:
+                    cur.execute("PRAGMA journal_mode=DELETE")
+                except OperationalError:
+                    journal = ""
     try:
         yield
     finally:
-        if own:
-            with connection.cursor() as cur:
+        with connection.cursor() as cur:
+            cur.execute(f"PRAGMA cache_size={cache_size}")
+            cur.execute("PRAGMA threads=0")
+            if own:
                 cur.execute("PRAGMA foreign_keys=ON")
                 cur.execute("PRAGMA synchronous=NORMAL")
+                if journal == "wal":
+                    cur.execute("PRAGMA journal_mode=WAL")
 
 
 def write_table(table: Table, progress: Progress | None = None) -> int:
@@ -300,7 +337,9 @@ def write_table(table: Table, progress: Progress | None = None) -> int:
         elif connection.vendor == "sqlite":
             _write_sqlite(cur, table, progress)
         else:
-            raise ValueError(f"demo generator supports SQLite and PostgreSQL, not {connection.vendor}")
+            raise ValueError(
+                f"demo generator supports SQLite and PostgreSQL, not {connection.vendor}"
+            )
     return table.n
 
 
@@ -311,7 +350,9 @@ def max_id(model: type[models.Model]) -> int:
     return int(row[0]) if row and row[0] is not None else 0
 
 
-def update_rows(model: type[models.Model], column: str, pairs: list[tuple[int, int | None]]) -> None:
+def update_rows(
+    model: type[models.Model], column: str, pairs: list[tuple[int, int | None]]
+) -> None:
     """Small follow-up updates (e.g. a team's lead once the users exist)."""
     qn = connection.ops.quote_name
     with connection.cursor() as cur:

@@ -1,0 +1,92 @@
+"""Time the demo company generator into a throwaway database and print rows per second.
+
+    .venv/bin/python bench/bench_generate.py                 # scale S on SQLite
+    .venv/bin/python bench/bench_generate.py --scale M
+    .venv/bin/python bench/bench_generate.py --postgres postgres://postgres@127.0.0.1:5432/postgres
+
+With --postgres the URL names a server and a maintenance database; the bench creates its own
+database there (clientbase_bench_<pid>) and drops it afterwards.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import pathlib
+import sys
+import tempfile
+import time
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+
+
+def _pg_admin(url: str, sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(sql)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", default="S", choices=["XS", "S", "M", "L"])
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--postgres", help="postgres://user@host:port/maintenance_db")
+    args = parser.parse_args()
+
+    tmp = tempfile.TemporaryDirectory(prefix="clientbase-bench-")
+    os.environ["CLIENTBASE_VAR_DIR"] = tmp.name
+    db_name = ""
+    if args.postgres:
+        parts = urlsplit(args.postgres)
+        db_name = f"clientbase_bench_{os.getpid()}"
+        _pg_admin(args.postgres, f'CREATE DATABASE "{db_name}"')
+        os.environ["DATABASE_URL"] = urlunsplit(parts._replace(path="/" + db_name))
+    else:
+        os.environ.pop("DATABASE_URL", None)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    sys.path.insert(0, str(ROOT))
+    try:
+        import django
+
+        django.setup()
+        from django.core.management import call_command
+        from django.db import connection
+
+        from clientbase.demo import generate
+
+        call_command("migrate", verbosity=0)
+        marks: dict[str, float] = {}
+        start = time.perf_counter()
+
+        def progress(stage: str, done: int, total: int) -> None:
+            if done == total:
+                marks[stage] = time.perf_counter() - start
+
+        summary = generate(scale=args.scale, seed=args.seed, progress=progress)
+        total = time.perf_counter() - start
+        print(f"scale {summary.scale} seed {summary.seed} on {connection.vendor}")
+        print(f"planning {summary.seconds_planning:7.1f} s")
+        print(f"writing  {summary.seconds_writing:7.1f} s")
+        print(f"total    {total:7.1f} s  {summary.rows:,} rows  {summary.rows / total:,.0f} rows/s")
+        previous = 0.0
+        for stage, at in marks.items():
+            if stage.startswith("write "):
+                label = stage.removeprefix("write ")
+                rows = summary.counts.get(label, 0)
+                took = at - previous
+                rate = rows / took if took > 0 else 0.0
+                print(f"  {label:28s} {rows:>11,} rows {took:7.2f} s {rate:>11,.0f} rows/s")
+            previous = at
+        connection.close()
+    finally:
+        if db_name:
+            assert args.postgres is not None
+            _pg_admin(args.postgres, f'DROP DATABASE IF EXISTS "{db_name}"')
+        tmp.cleanup()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
