@@ -79,7 +79,10 @@ def main() -> None:
     from clientbase.accounts.selectors import AccountListQuery, account_list
 
     def page_of(user: User, params: dict[str, str]) -> int:
-        return len(account_list(actor=user, query=AccountListQuery(**params)).accounts)
+        query = AccountListQuery(
+            q=params.get("q", ""), sort=params.get("sort", "name"), after=params.get("after", "")
+        )
+        return len(account_list(actor=user, query=query).accounts)
 
     # A cursor deep in the list: walk 20 pages to get one.
     after = ""
