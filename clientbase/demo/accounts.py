@@ -72,7 +72,7 @@ class Names:
 
 
 def choose_cities(s: Segments, rng: Rng) -> I64:
-    by_script: list[tuple[I64, np.ndarray]] = []
+    by_script: list[tuple[I64, np.ndarray]] = []  # (city indices, weights) per script
     for sc in (RU, FA, EN):
         idx = [
             i
@@ -84,8 +84,8 @@ def choose_cities(s: Segments, rng: Rng) -> I64:
     city = np.zeros(s.n, dtype=np.int64)
     for sc in (RU, FA, EN):
         sel = np.flatnonzero(s.script == sc)
-        idx, w = by_script[sc]
-        city[sel] = idx[rng.choice(len(idx), len(sel), p=w)]
+        pool, weights = by_script[sc]
+        city[sel] = pool[rng.choice(len(pool), len(sel), p=weights)]
     return city
 
 

@@ -211,7 +211,9 @@ def plan_activities(
 
     account = np.concatenate(a.account)
     due = np.concatenate(a.at)
-    order = np.lexsort((account, due))
+    # By account, latest first: the (account, -due) and account indexes are then appended to
+    # during the load instead of rebuilt after it.
+    order = np.lexsort((-due, account))
     account, due = account[order], due[order]
     kind = np.concatenate(a.kind)[order]
     status = np.concatenate(a.status)[order]

@@ -98,23 +98,23 @@ def _person(sc: int, r: list[int], female: bool) -> Person:
             f"{lat_first[0].lower()}.{lat_sur.lower()}",
         )
     if sc == FA:
-        first = (FA_FEMALE if female else FA_MALE)[int(r[0]) % (16 if female else 20)]
-        sur = FA_SURNAME[int(r[1]) % len(FA_SURNAME)]
+        fa_first = (FA_FEMALE if female else FA_MALE)[int(r[0]) % (16 if female else 20)]
+        fa_sur = FA_SURNAME[int(r[1]) % len(FA_SURNAME)]
         return Person(
-            f"{first[0]} {sur[0]}",
-            f"{first[1]} {sur[1]}",
+            f"{fa_first[0]} {fa_sur[0]}",
+            f"{fa_first[1]} {fa_sur[1]}",
             "",
-            f"{sur[0]} {first[0]}",
-            f"{first[1][0].lower()}.{sur[1].lower()}",
+            f"{fa_sur[0]} {fa_first[0]}",
+            f"{fa_first[1][0].lower()}.{fa_sur[1].lower()}",
         )
-    first = (EN_FEMALE if female else EN_MALE)[int(r[0]) % (13 if female else 16)]
-    sur = EN_SURNAME[int(r[1]) % len(EN_SURNAME)]
+    en_first = (EN_FEMALE if female else EN_MALE)[int(r[0]) % (13 if female else 16)]
+    en_sur = EN_SURNAME[int(r[1]) % len(EN_SURNAME)]
     return Person(
-        f"{first[0]} {sur[0]}",
-        f"{first[0]} {sur[0]}",
-        f"{first[1]} {sur[1]}",
-        f"{sur[0]}, {first[0]}",
-        f"{first[0].lower()}.{sur[0].lower()}",
+        f"{en_first[0]} {en_sur[0]}",
+        f"{en_first[0]} {en_sur[0]}",
+        f"{en_first[1]} {en_sur[1]}",
+        f"{en_sur[0]}, {en_first[0]}",
+        f"{en_first[0].lower()}.{en_sur[0].lower()}",
     )
 
 
@@ -200,7 +200,7 @@ def plan_contacts(s: Segments, nm: Names, clusters: list[Cluster], rng: Rng) -> 
                 _dup(c, persons, ci, d, int(nm.script[cl.true]), k, "support_desk")
                 k += 1
     base_n = c.n
-    for ci in np.flatnonzero(rng.random(base_n) < 0.012):
+    for ci in np.flatnonzero(rng.random(base_n) < 0.012).tolist():
         _dup(
             c,
             persons,

@@ -72,7 +72,7 @@ def ru_ogrn(rng: Rng, region: I64, year: I64, entrepreneur: bool = False) -> Str
     body = body * 100 + region
     body = body * 10**serial_len + rng.integers(0, 10**serial_len, n)
     check = (body % (13 if entrepreneur else 11)) % 10
-    return np.strings.add(body.astype(np.str_), check.astype(np.str_))
+    return np.asarray(np.strings.add(body.astype(np.str_), check.astype(np.str_)), dtype=np.str_)
 
 
 def ir_national_id(rng: Rng, n: int) -> StrArr:

@@ -13,7 +13,7 @@ from clientbase.accounts.models import CustomFieldDefinition, Tag
 from clientbase.catalog.models import Product, ProductCategory
 from clientbase.demo.calendar import AS_OF_DAY, DAY, START_DAY, epoch_day
 from clientbase.demo.columns import F64, I64, Table, ints
-from clientbase.demo.names import CATEGORIES, GRADES
+from clientbase.demo.names import CATEGORIES, GRADES, CategorySpec
 from clientbase.demo.orders import Catalogue
 from clientbase.marketing.models import Campaign, Channel
 from clientbase.sales.models import ExchangeRate, Pipeline, Stage
@@ -37,7 +37,7 @@ NB_STAGES = (
     ("Продажа сервисной программы", 75),
 )
 AS_STAGES = (("Повторный запрос", 30), ("Предложение", 60), ("Согласование договора", 80))
-CUSTOM_FIELDS = (
+CUSTOM_FIELDS: tuple[tuple[str, str, str, list[str]], ...] = (
     ("wallet_share_pct", "Our share of the client's wallet, %", "integer", []),
     ("growth_fit", "Fit with our growth lines (1–5)", "integer", []),
     ("high_touch", "Needs high-touch service", "boolean", []),
@@ -180,7 +180,7 @@ def _users(
         )
     for i in range(n_ams):
         fn = (first_f + first_m)[i % 22]
-        team = "am" if n_am_teams == 1 else f"am{i % n_am_teams}"
+        team_key = "am" if n_am_teams == 1 else f"am{i % n_am_teams}"
         people.append(
             (
                 f"am{i + 1:02d}",
@@ -188,7 +188,7 @@ def _users(
                 lasts[(i + 6) % 10],
                 "account_manager",
                 1,
-                team,
+                team_key,
                 "fa" if fn == "Sara" else "ru",
             )
         )
@@ -395,7 +395,7 @@ def _catalogue(rng: Rng, base: dict[str, int], n_products: int) -> tuple[Table, 
     names: list[str] = []
     parents: list[int] = []
     strategic: list[bool] = []
-    leaves: list[tuple[int, object]] = []
+    leaves: list[tuple[int, CategorySpec]] = []
     for top, subs in CATEGORIES:
         top_idx = len(names)
         names.append(top)
@@ -415,7 +415,7 @@ def _catalogue(rng: Rng, base: dict[str, int], n_products: int) -> tuple[Table, 
     )
     cats.add("is_strategic", "bool", strategic)
     # Spread products over leaves: strategic lines are fewer but not rare.
-    leaf_w = np.asarray([0.6 if sub.strategic else 1.0 for _, sub in leaves])  # type: ignore[attr-defined]
+    leaf_w = np.asarray([0.6 if sub.strategic else 1.0 for _, sub in leaves])
     leaf = rng.choice(len(leaves), n_products, p=leaf_w / leaf_w.sum())
     leaf.sort(kind="stable")
     price = np.zeros(n_products, dtype=np.int64)
@@ -432,18 +432,18 @@ def _catalogue(rng: Rng, base: dict[str, int], n_products: int) -> tuple[Table, 
     }
     for i in range(n_products):
         li, sub = leaves[int(leaf[i])]
-        mu, sd, c_lo, c_hi = params[sub.kind]  # type: ignore[attr-defined]
+        mu, sd, c_lo, c_hi = params[sub.kind]
         rub = float(np.clip(rng.lognormal(mu, sd), 20, 3_000_000))
         rub = float(np.round(rub, -1 if rub > 1000 else 0))
         price[i] = int(rub * 100)
         cost[i] = int(price[i] * rng.uniform(c_lo, c_hi))
-        items = sub.items  # type: ignore[attr-defined]
+        items = sub.items
         pname.append(
             f"{items[i % len(items)]} {GRADES[(i // len(items)) % len(GRADES)]} {i + 1:04d}"
         )
-        unit.append(sub.unit)  # type: ignore[attr-defined]
+        unit.append(sub.unit)
         cat_of.append(int(cat_ids[li]))
-        strat[i] = sub.strategic  # type: ignore[attr-defined]
+        strat[i] = sub.strategic
     pids = _seq(base["product"], n_products)
     prod = Table(Product)
     prod.add("id", "int", pids)

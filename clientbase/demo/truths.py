@@ -281,10 +281,10 @@ def build(
             ),
         },
         "status_counts": {
-            k_: int(v)
+            str(k_): int(v)
             for k_, v in zip(*np.unique(np.asarray(status), return_counts=True), strict=True)
         },
-        "margin_rate_all": round(float(margin.sum() / max(rev.sum(), 1)), 4),
+        "margin_rate_all": round(float(margin.sum()) / max(float(rev.sum()), 1.0), 4),
         "median_margin_rate_customers": round(float(np.median(m_rate[cust])), 4),
     }
 

@@ -87,7 +87,8 @@ def _py_list(col: Col, lo: int, hi: int) -> list[Any]:
         obj[mask] = None
         out: list[Any] = obj.tolist()
         return out
-    return arr.tolist()
+    plain: list[Any] = arr.tolist()
+    return plain
 
 
 def _sqlite_rows(
@@ -143,7 +144,7 @@ def _write_sqlite(cur: Any, table: Table, progress: Progress | None) -> None:
         col = table.cols.get(f.attname)
         exprs.append("%s" if col is None else _sqlite_expr(col))
     sql = (
-        f"INSERT INTO {qn(db_table)} ({', '.join(qn(f.column) for f in fields)}) "
+        f"INSERT INTO {qn(db_table)} ({', '.join(qn(str(f.column)) for f in fields)}) "  # noqa: S608 - quoted identifiers
         f"VALUES ({', '.join(exprs)})"
     )
     n = table.n
@@ -260,7 +261,8 @@ def _write_pg(cur: Any, table: Table, progress: Progress | None) -> None:
             cur.execute(f"ALTER TABLE {qn(db_table)} DROP CONSTRAINT {qn(name)}")
         for name, _ in indexes:
             cur.execute(f"DROP INDEX {qn(name)}")
-    copy_sql = f"COPY {qn(db_table)} ({', '.join(qn(f.column) for f in fields)}) FROM STDIN"
+    cols = ", ".join(qn(str(f.column)) for f in fields)
+    copy_sql = f"COPY {qn(db_table)} ({cols}) FROM STDIN"
     raw = cur.cursor  # the psycopg cursor under Django's wrapper
     with ThreadPoolExecutor(max_workers=1) as pool, raw.copy(copy_sql) as copy:
         bounds = [(lo, min(lo + CHUNK, n)) for lo in range(0, n, CHUNK)]
@@ -280,10 +282,8 @@ def _write_pg(cur: Any, table: Table, progress: Progress | None) -> None:
     for name, definition in fks:
         cur.execute(f"ALTER TABLE {qn(db_table)} ADD CONSTRAINT {qn(name)} {definition}")
     if n:
-        cur.execute(
-            f"SELECT setval(pg_get_serial_sequence(%s, 'id'), (SELECT MAX(id) FROM {qn(db_table)}))",
-            [db_table],
-        )
+        top = f"SELECT MAX(id) FROM {qn(db_table)}"  # noqa: S608 - a quoted identifier
+        cur.execute(f"SELECT setval(pg_get_serial_sequence(%s, 'id'), ({top}))", [db_table])
 
 
 # --- entry -----------------------------------------------------------------------------------
@@ -345,18 +345,7 @@ def write_table(table: Table, progress: Progress | None = None) -> int:
 
 def max_id(model: type[models.Model]) -> int:
     with connection.cursor() as cur:
-        cur.execute(f"SELECT MAX(id) FROM {connection.ops.quote_name(model._meta.db_table)}")
+        table = connection.ops.quote_name(model._meta.db_table)
+        cur.execute(f"SELECT MAX(id) FROM {table}")  # noqa: S608 - a quoted identifier
         row = cur.fetchone()
     return int(row[0]) if row and row[0] is not None else 0
-
-
-def update_rows(
-    model: type[models.Model], column: str, pairs: list[tuple[int, int | None]]
-) -> None:
-    """Small follow-up updates (e.g. a team's lead once the users exist)."""
-    qn = connection.ops.quote_name
-    with connection.cursor() as cur:
-        cur.executemany(
-            f"UPDATE {qn(model._meta.db_table)} SET {qn(column)} = %s WHERE id = %s",
-            [(v, pk) for pk, v in pairs],
-        )

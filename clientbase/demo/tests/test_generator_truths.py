@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from django.db import connection
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, Max, Model, Q, Sum
 
 from clientbase.access.models import AuditEvent, CompanySettings, Department, Team, User
 from clientbase.accounts.models import (
@@ -51,7 +51,7 @@ def _generate(tmp_path: pathlib.Path, seed: int = 7, scale: str = "XS") -> dict[
 
 
 def _wipe() -> None:
-    models = [
+    models: list[type[Model]] = [
         Activity,
         DealStageChange,
         Deal,
@@ -101,8 +101,8 @@ def _workload_by_account() -> dict[int, int]:
     work: dict[int, int] = defaultdict(int)
     for row in Order.objects.values("account_id").annotate(n=Count("id"), d=Sum("documents")):
         work[row["account_id"]] += row["n"] + row["d"]
-    for row in Activity.objects.values("account_id").annotate(n=Count("id")):
-        work[row["account_id"]] += row["n"]
+    for act in Activity.objects.values("account_id").annotate(n=Count("id")):
+        work[act["account_id"]] += act["n"]
     return work
 
 
@@ -199,11 +199,11 @@ def test_loyal_low_profit_and_profitable_disloyal_groups(tmp_path: pathlib.Path)
     margin, rev = _margin_by_account(), _revenue_by_account()
 
     def rate(ids: set[int]) -> Decimal:
-        return sum(margin[i] for i in ids) / sum(rev[i] for i in ids)
+        return sum((margin[i] for i in ids), Decimal(0)) / sum((rev[i] for i in ids), Decimal(0))
 
     loyal = set(truth["loyal_low_profit"]["ids"])
     disloyal = set(truth["profitable_disloyal"]["ids"])
-    overall = sum(margin.values()) / sum(rev.values())
+    overall = sum(margin.values(), Decimal(0)) / sum(rev.values(), Decimal(0))
     assert rate(loyal) < Decimal("0.6") * overall
     assert rate(disloyal) > Decimal("1.3") * overall
 
@@ -253,13 +253,13 @@ def test_duplicates_in_three_scripts_with_shared_keys(tmp_path: pathlib.Path) ->
 
     shared = 0
     for c in clusters:
-        t = acc[c["true_id"]]
+        true = acc[c["true_id"]]
         for d in c["duplicate_ids"]:
-            a = acc[d]
+            dup = acc[d]
             if (
-                (taxes[d] & taxes[t.pk])
-                or (a.phone and phone_key(a.phone) == phone_key(t.phone))
-                or (a.email and a.email.split("@")[-1] == t.email.split("@")[-1])
+                (taxes[d] & taxes[true.pk])
+                or (dup.phone and phone_key(dup.phone) == phone_key(true.phone))
+                or (dup.email and dup.email.split("@")[-1] == true.email.split("@")[-1])
             ):
                 shared += 1
     assert shared >= 0.6 * len(dup_ids)
@@ -283,8 +283,8 @@ def test_sources_and_reps_convert_as_planted(tmp_path: pathlib.Path) -> None:
     assert by_code[best] > by_code[worst] + 0.25
     assert _spearman([rates[c] for c in rates], [by_code[c] for c in rates]) > 0.6
     by_rep: dict[int, float] = {}
-    for row in nb.values("owner_id").annotate(n=Count("id"), w=Count("id", filter=Q(status="won"))):
-        by_rep[row["owner_id"]] = row["w"] / row["n"]
+    for rep in nb.values("owner_id").annotate(n=Count("id"), w=Count("id", filter=Q(status="won"))):
+        by_rep[rep["owner_id"]] = rep["w"] / rep["n"]
     skill = {int(k): v["planted_skill"] for k, v in planted["reps"].items()}
     top, low = max(skill, key=skill.__getitem__), min(skill, key=skill.__getitem__)
     assert by_rep[top] > by_rep[low] + 0.1
@@ -309,10 +309,10 @@ def _checksum() -> str:
         "id", "account_id", "date", "net_revenue_base", "cost_base"
     ):
         h.update(repr(row).encode())
-    for row in Account.objects.order_by("id").values_list("id", "display_name", "phone", "status"):
-        h.update(repr(row).encode())
-    for row in Activity.objects.order_by("id").values_list("id", "kind", "due_at", "account_id"):
-        h.update(repr(row).encode())
+    for acc in Account.objects.order_by("id").values_list("id", "display_name", "phone", "status"):
+        h.update(repr(acc).encode())
+    for act in Activity.objects.order_by("id").values_list("id", "kind", "due_at", "account_id"):
+        h.update(repr(act).encode())
     return h.hexdigest()
 
 
