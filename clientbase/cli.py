@@ -45,10 +45,15 @@ def _progress_printer() -> Callable[[str, int, int], None]:
     """A one-line progress bar on a terminal; plain lines when piped."""
     interactive = sys.stderr.isatty()
     last: dict[str, float] = {}
+    finished_stages: set[str] = set()
 
     def report(stage: str, done: int, total: int) -> None:
         now = time.monotonic()
         finished = total > 0 and done >= total
+        if stage in finished_stages:
+            return
+        if finished:
+            finished_stages.add(stage)
         if not finished and now - last.get(stage, 0.0) < (0.2 if interactive else 5.0):
             return
         last[stage] = now
@@ -84,7 +89,15 @@ def _generate(*, scale: str, seed: int) -> str:
     except ValueError as exc:
         raise CommandError(str(exc)) from None
     took = time.monotonic() - started
-    return f"Generated the demo company (scale {scale}, seed {seed}) in {took:.1f} s: {summary}"
+    counts = summary.counts
+    return (
+        f"Generated the demo company (scale {scale}, seed {seed}, as of {summary.as_of}) "
+        f"in {took:.1f} s: {counts.get('accounts.Account', 0):,} accounts, "
+        f"{counts.get('accounts.Contact', 0):,} contacts, {counts.get('sales.Order', 0):,} orders "
+        f"with {counts.get('sales.OrderLine', 0):,} lines, {counts.get('sales.Deal', 0):,} deals, "
+        f"{counts.get('activities.Activity', 0):,} activities. "
+        f"Planted truths: {summary.truth_path}"
+    )
 
 
 def cmd_createuser(args: argparse.Namespace) -> None:
