@@ -259,13 +259,11 @@ def _plan(
     n = s.n
     rng = _rng(seed, 3)
     city = acc_mod.choose_cities(s, rng)
-    nm = acc_mod.build_names(s, city, rng)
-    s.dup_of = np.full(n, -1, dtype=np.int64)
-    acc_mod.build_tax_ids(nm, np.flatnonzero(s.seg != DUPLICATE), rng)
-    clusters = dupes.plant(s, nm, _rng(seed, 4))
     step("orders", 2)
+    # Orders first (duplicates never order, so they do not depend on the names or the
+    # planted duplicates): the biggest tables reach the writer as early as possible.
     o = plan_orders(
-        s, _rng(seed, 5), spec.lines, org.catalogue, acc_mod.account_currency(nm.city), org.rates4
+        s, _rng(seed, 5), spec.lines, org.catalogue, acc_mod.account_currency(city), org.rates4
     )
     first, last = first_order_day(o, n), last_order_day(o, n)
     rev = np.bincount(o.account, weights=o.rev_base, minlength=n).astype(np.int64)
@@ -281,6 +279,10 @@ def _plan(
         o, base["order"], base["line"], acc_base, am_id[o.account], org.product_ids
     ):
         emit(table)
+    nm = acc_mod.build_names(s, city, rng)
+    s.dup_of = np.full(n, -1, dtype=np.int64)
+    acc_mod.build_tax_ids(nm, np.flatnonzero(s.seg != DUPLICATE), rng)
+    clusters = dupes.plant(s, nm, _rng(seed, 4))
     step("contacts", 3)
     c = plan_contacts(s, nm, clusters, _rng(seed, 7))
     step("deals", 4)
