@@ -211,6 +211,7 @@ def generate(
                 label = item.model._meta.label
                 counts[label] = counts.get(label, 0) + writer.write_table(item, progress)
             planner.join()
+            writer.finish()
             truth["counts"] = counts
             AuditEvent.objects.create(
                 action="demo.generate",

@@ -246,6 +246,11 @@ def _pg_secondary(cur: Any, table: str) -> tuple[list[tuple[str, str]], list[tup
     return indexes, fks
 
 
+# Foreign keys dropped for the load, re-added (and so validated) once every table is in:
+# the tables arrive in planning order, not in dependency order.
+_PG_DEFERRED: list[str] = []
+
+
 def _write_pg(cur: Any, table: Table, progress: Progress | None) -> None:
     model = table.model
     db_table = model._meta.db_table
@@ -253,14 +258,15 @@ def _write_pg(cur: Any, table: Table, progress: Progress | None) -> None:
     qn = connection.ops.quote_name
     n = table.n
     consts = {f.attname: _pg_const(f) for f in fields if f.attname not in table.cols}
-    indexes: list[tuple[str, str]] = []
-    fks: list[tuple[str, str]] = []
-    if n >= BIG_TABLE:
-        indexes, fks = _pg_secondary(cur, db_table)
-        for name, _ in fks:
-            cur.execute(f"ALTER TABLE {qn(db_table)} DROP CONSTRAINT {qn(name)}")
-        for name, _ in indexes:
-            cur.execute(f"DROP INDEX {qn(name)}")
+    indexes, fks = _pg_secondary(cur, db_table)
+    # Every table loses its foreign keys before its rows go in, so the load queues no
+    # deferred checks (which would forbid later ALTER TABLEs); they come back in finish().
+    for name, _ in fks:
+        cur.execute(f"ALTER TABLE {qn(db_table)} DROP CONSTRAINT {qn(name)}")
+    if n < BIG_TABLE:
+        indexes = []
+    for name, _ in indexes:
+        cur.execute(f"DROP INDEX {qn(name)}")
     cols = ", ".join(qn(str(f.column)) for f in fields)
     copy_sql = f"COPY {qn(db_table)} ({cols}) FROM STDIN"
     raw = cur.cursor  # the psycopg cursor under Django's wrapper
@@ -280,7 +286,7 @@ def _write_pg(cur: Any, table: Table, progress: Progress | None) -> None:
     for _, create in indexes:
         cur.execute(create)
     for name, definition in fks:
-        cur.execute(f"ALTER TABLE {qn(db_table)} ADD CONSTRAINT {qn(name)} {definition}")
+        _PG_DEFERRED.append(f"ALTER TABLE {qn(db_table)} ADD CONSTRAINT {qn(name)} {definition}")
     if n:
         top = f"SELECT MAX(id) FROM {qn(db_table)}"  # noqa: S608 - a quoted identifier
         cur.execute(f"SELECT setval(pg_get_serial_sequence(%s, 'id'), ({top}))", [db_table])
@@ -294,7 +300,16 @@ def bulk_session() -> Iterator[None]:
     """Loosen SQLite for the load: a big page cache and sorter threads for the index builds,
     and, when we own the connection (not inside atomic), no fsync and no per-row FK lookups."""
     if connection.vendor != "sqlite":
-        yield
+        _PG_DEFERRED.clear()
+        if connection.in_atomic_block:
+            # Run the caller's pending deferred checks now: ALTER TABLE waits for none.
+            with connection.cursor() as cur:
+                cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                cur.execute("SET CONSTRAINTS ALL DEFERRED")
+        try:
+            yield
+        finally:
+            _PG_DEFERRED.clear()
         return
     own = not connection.in_atomic_block
     with connection.cursor() as cur:
@@ -326,6 +341,13 @@ def bulk_session() -> Iterator[None]:
                 cur.execute("PRAGMA synchronous=NORMAL")
                 if journal == "wal":
                     cur.execute("PRAGMA journal_mode=WAL")
+
+
+def finish() -> None:
+    """Re-add what the load took away until the end (PostgreSQL foreign keys)."""
+    with connection.cursor() as cur:
+        while _PG_DEFERRED:
+            cur.execute(_PG_DEFERRED.pop(0))
 
 
 def write_table(table: Table, progress: Progress | None = None) -> int:
