@@ -48,7 +48,7 @@ def test_it_pages_with_the_cursor(
     seen: list[int] = []
     after = ""
     while True:
-        body = client.get("/api/v1/accounts", {"limit": 2, "after": after}).json()
+        body = client.get("/api/v1/accounts", {"limit": "2", "after": after}).json()
         seen += [item["id"] for item in body["items"]]
         if not body["next_cursor"]:
             break
