@@ -104,8 +104,8 @@ def plan_activities(
     # 1. Work on deals, by the deal owner, between opening and closing.
     k = np.where(
         deals.status == 1,
-        3 + rng.poisson(3, deals.n),
-        np.where(deals.status == 2, 1 + rng.poisson(1.5, deals.n), 1 + rng.poisson(1.0, deals.n)),
+        2 + rng.poisson(2.5, deals.n),
+        np.where(deals.status == 2, 1 + rng.poisson(1.2, deals.n), 1 + rng.poisson(1.0, deals.n)),
     )
     di = np.repeat(np.arange(deals.n, dtype=np.int64), k)
     end = np.where(deals.closed != NULL_INT, deals.closed, NOW_S)
@@ -130,7 +130,7 @@ def plan_activities(
     )
     # 2. Account management touches while the client buys; high-touch clients get more.
     months = np.maximum(last_day - first_day, 0) / 30.4 + 1
-    touch = np.where(cust, 0.22 * months * (0.4 + s.value + 0.8 * s.need * (s.need > 0.6)), 0.0)
+    touch = np.where(cust, 0.16 * months * (0.4 + s.value + 0.8 * s.need * (s.need > 0.6)), 0.0)
     touch = np.where(s.seg == HOG, touch * 0.3, touch)
     cnt = rng.poisson(touch)
     acc = np.repeat(np.arange(n, dtype=np.int64), cnt)

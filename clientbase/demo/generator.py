@@ -226,6 +226,7 @@ def generate(
             gc.enable()
     if connection.vendor == "sqlite" and not connection.in_atomic_block:
         with connection.cursor() as cur:
+            cur.execute("PRAGMA analysis_limit=1000")  # bounded, sampled statistics
             cur.execute("PRAGMA optimize")
     return GenerationSummary(
         scale=key,

@@ -247,7 +247,7 @@ def _rhythm(s: Segments, rng: Rng) -> None:
     )
     s.f = np.where(s.is_customer(), f, 0.0)
     s.mu_lines = np.where(seg == HOG, 0.5, np.clip(rel, 0.05, 50) ** 0.18 * 3.6)
-    s.docs_mean = np.where(seg == HOG, 3.6, np.where(seg == HOTSPOT, 1.4, 1.0))
+    s.docs_mean = np.where(seg == HOG, 4.2, np.where(seg == HOTSPOT, 1.4, 1.0))
     size = np.clip(s.size_band / 4.0, 0, 1)
     disc = 0.02 + 0.08 * size + rng.uniform(0, 0.03, n)
     disc = np.where(seg == LOYAL_LOW, rng.uniform(0.17, 0.21, n), disc)
