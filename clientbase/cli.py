@@ -143,10 +143,16 @@ def cmd_serve(args: argparse.Namespace) -> None:
 
 
 def _serve(host: str, port: int) -> None:
-    from django.core.management import call_command
+    # waitress: a production-grade, pure-Python WSGI server, so the demo runs as deployed.
+    from waitress import serve
+
+    from config.wsgi import application
 
     print(f"Serving clientbase at http://{host}:{port}/  (Ctrl+C stops it)", flush=True)
-    call_command("runserver", f"{host}:{port}", use_reloader=False, use_threading=True)
+    try:
+        serve(application, host=host, port=port, threads=8, ident="clientbase")
+    except OSError as exc:
+        raise CommandError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
 
 
 def cmd_demo(args: argparse.Namespace) -> None:

@@ -109,3 +109,14 @@ def test_it_creates_a_user_and_refuses_the_same_name_twice(tmp_path: Path) -> No
     assert "anna" in first.stdout
     again = run(tmp_path, "createuser", "anna", "--role", "analyst", "--password", password)
     assert_one_clear_line(again, "anna")
+
+
+def test_it_reports_a_port_in_use_in_one_line(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run(tmp_path, "serve", "--port", str(port))
+    assert_one_clear_line(result, str(port))
