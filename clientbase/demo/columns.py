@@ -52,6 +52,16 @@ class Table:
         first = next(iter(self.cols.values()), None)
         return 0 if first is None else len(first)
 
+    # Pickled by model label: auto-created through models cannot be found by import path.
+    def __getstate__(self) -> dict[str, Any]:
+        return {"model": self.model._meta.label, "cols": self.cols}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        from django.apps import apps
+
+        self.model = apps.get_model(state["model"])
+        self.cols = state["cols"]
+
     def add(self, attname: str, kind: Kind, values: Any, scale: int = 2) -> None:
         if kind != "text" and kind != "time":
             values = np.asarray(values, dtype=np.int64)

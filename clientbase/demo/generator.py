@@ -8,9 +8,8 @@ was planted and what the written data achieves.
 from __future__ import annotations
 
 import gc
+import itertools
 import pathlib
-import queue
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -32,8 +31,9 @@ from clientbase.demo.columns import I64, NULL_INT, Table, nullable
 from clientbase.demo.contacts import plan_contacts
 from clientbase.demo.deals import plan_deals, stage_history
 from clientbase.demo.names import CITIES, INDUSTRIES
-from clientbase.demo.orders import first_order_day, last_order_day, plan_orders
+from clientbase.demo.orders import Orders, first_order_day, last_order_day, plan_orders
 from clientbase.demo.org import Org, plan_org
+from clientbase.demo.parallel import Emit, Planner, Rest
 from clientbase.demo.segments import (
     CHURNER,
     DUPLICATE,
@@ -42,6 +42,7 @@ from clientbase.demo.segments import (
     HOTSPOT,
     LOYAL_LOW,
     PROSPECT,
+    Segments,
     plan_segments,
 )
 from clientbase.demo.tables import (
@@ -172,53 +173,44 @@ def generate(
         )
         if taken:
             raise ValueError(f"Users {sorted(taken)} already exist; use a fresh database.")
-        # Plan in a thread and write each table as soon as it is planned: the numpy work of
-        # planning overlaps the database's work (both release the GIL for most of it).
-        tables: queue.Queue[Table | dict[str, Any] | BaseException] = queue.Queue()
-
-        planned_in: list[float] = []
-
-        def plan() -> None:
-            try:
-                start = time.perf_counter()
-                truth = _plan(key, spec, seed, base, org, tables.put, progress)
-                planned_in.append(time.perf_counter() - start)
-                tables.put(truth)
-            except BaseException as exc:  # handed to the writing thread, re-raised there
-                tables.put(exc)
-
-        planner = threading.Thread(target=plan, name="demo-planner", daemon=True)
+        first, rest = _plan(key, spec, seed, base, org, progress)
+        planner = Planner(rest)
+        planner.start()
         t1 = time.perf_counter()
         counts: dict[str, int] = {}
-        with writer.bulk_session(), transaction.atomic():
-            CompanySettings.objects.update_or_create(
-                pk=1,
-                defaults={
-                    "name": "ООО «Демо-Дистрибуция»",
-                    "base_currency": "RUB",
-                    "fiscal_year_start_month": 1,
-                    "default_time_zone": "Europe/Moscow",
-                },
-            )
-            planner.start()
-            while True:
-                item = tables.get()
-                if isinstance(item, BaseException):
-                    raise item
-                if isinstance(item, dict):
-                    truth = item
-                    break
-                label = item.model._meta.label
-                counts[label] = counts.get(label, 0) + writer.write_table(item, progress)
-            planner.join()
-            writer.finish()
-            truth["counts"] = counts
-            AuditEvent.objects.create(
-                action="demo.generate",
-                object_type="demo",
-                object_id=key,
-                changes={"scale": key, "seed": seed, "counts": counts, "as_of": AS_OF.isoformat()},
-            )
+        truth: dict[str, Any] = {}
+        try:
+            with writer.bulk_session(), transaction.atomic():
+                CompanySettings.objects.update_or_create(
+                    pk=1,
+                    defaults={
+                        "name": "ООО «Демо-Дистрибуция»",
+                        "base_currency": "RUB",
+                        "fiscal_year_start_month": 1,
+                        "default_time_zone": "Europe/Moscow",
+                    },
+                )
+                for item in itertools.chain(first, planner.results()):
+                    if isinstance(item, dict):
+                        truth = item
+                        continue
+                    label = item.model._meta.label
+                    counts[label] = counts.get(label, 0) + writer.write_table(item, progress)
+                writer.finish()
+                truth["counts"] = counts
+                AuditEvent.objects.create(
+                    action="demo.generate",
+                    object_type="demo",
+                    object_id=key,
+                    changes={
+                        "scale": key,
+                        "seed": seed,
+                        "counts": counts,
+                        "as_of": AS_OF.isoformat(),
+                    },
+                )
+        finally:
+            planner.abandon()
         t2 = time.perf_counter()
         truths.write(path, truth)
     finally:
@@ -234,7 +226,7 @@ def generate(
         as_of=AS_OF.isoformat(),
         truth_path=path,
         counts=counts,
-        seconds_planning=t1 - t0 + sum(planned_in),
+        seconds_planning=t1 - t0 + planner.seconds,
         seconds_writing=t2 - t1,
     )
 
@@ -245,45 +237,67 @@ def _plan(
     seed: int,
     base: dict[str, int],
     org: Org,
-    emit: Callable[[Table], None],
     progress: Progress | None,
-) -> dict[str, Any]:
-    """Plan the company; hand each table to `emit` as soon as it is final; return the truth."""
+) -> tuple[list[Table], Rest]:
+    """Plan up to the orders; return their tables and a function that plans the rest
+    (handing each further table to `emit`) and returns the truth."""
 
     def step(name: str, k: int) -> None:
         if progress is not None:
             progress(f"plan {name}", k, 8)
 
-    for table in org.tables:
-        emit(table)
     step("segments", 1)
     s = plan_segments(spec.accounts, _rng(seed, 2))
     n = s.n
-    rng = _rng(seed, 3)
-    city = acc_mod.choose_cities(s, rng)
+    rng3 = _rng(seed, 3)
+    city = acc_mod.choose_cities(s, rng3)
     step("orders", 2)
     # Orders first (duplicates never order, so they do not depend on the names or the
     # planted duplicates): the biggest tables reach the writer as early as possible.
     o = plan_orders(
         s, _rng(seed, 5), spec.lines, org.catalogue, acc_mod.account_currency(city), org.rates4
     )
+    am = np.where(s.is_customer(), _rng(seed, 6).integers(0, len(org.ams), n), -1)
+    acc_base = base["account"]
+    am_id = np.where(am >= 0, org.ams[np.maximum(am, 0)], NULL_INT)
+    # The biggest tables go to the writer first; the rest is planned while they are written.
+    first_tables = [
+        *org.tables,
+        *order_tables(o, base["order"], base["line"], acc_base, am_id[o.account], org.product_ids),
+    ]
+    return first_tables, lambda emit: _plan_rest(
+        key, seed, base, org, progress, s, city, rng3, o, am, am_id, emit
+    )
+
+
+def _plan_rest(
+    key: str,
+    seed: int,
+    base: dict[str, int],
+    org: Org,
+    progress: Progress | None,
+    s: Segments,
+    city: I64,
+    rng3: np.random.Generator,
+    o: Orders,
+    am: I64,
+    am_id: I64,
+    emit: Emit,
+) -> dict[str, Any]:
+    def step(name: str, k: int) -> None:
+        if progress is not None:
+            progress(f"plan {name}", k, 8)
+
+    n = s.n
+    acc_base = base["account"]
     first, last = first_order_day(o, n), last_order_day(o, n)
     rev = np.bincount(o.account, weights=o.rev_base, minlength=n).astype(np.int64)
     cost = np.bincount(o.account, weights=o.cost_base, minlength=n).astype(np.int64)
     n_orders = np.bincount(o.account, minlength=n)
     avg_order = np.where(n_orders > 0, rev / np.maximum(n_orders, 1) / 100.0, 0.0)
-    rng = _rng(seed, 6)
-    am = np.where(s.is_customer(), rng.integers(0, len(org.ams), n), -1)
-    acc_base = base["account"]
-    am_id = np.where(am >= 0, org.ams[np.maximum(am, 0)], NULL_INT)
-    # The biggest tables go to the writer first; the rest is planned while they are written.
-    for table in order_tables(
-        o, base["order"], base["line"], acc_base, am_id[o.account], org.product_ids
-    ):
-        emit(table)
-    nm = acc_mod.build_names(s, city, rng)
+    nm = acc_mod.build_names(s, city, rng3)
     s.dup_of = np.full(n, -1, dtype=np.int64)
-    acc_mod.build_tax_ids(nm, np.flatnonzero(s.seg != DUPLICATE), rng)
+    acc_mod.build_tax_ids(nm, np.flatnonzero(s.seg != DUPLICATE), rng3)
     clusters = dupes.plant(s, nm, _rng(seed, 4))
     step("contacts", 3)
     c = plan_contacts(s, nm, clusters, _rng(seed, 7))
