@@ -97,7 +97,9 @@ def plan_orders(
     n = len(acc)
     day = MONTH_START[month] + (rng.random(n) * MONTH_DAYS[month]).astype(np.int64)
     day = np.clip(to_workday(day), START_DAY, AS_OF_DAY)
-    order = np.lexsort((acc, day))
+    # Ids by account, latest first: the (account, -date) and account indexes are then
+    # appended to during the load rather than rebuilt after it.
+    order = np.lexsort((-day, acc))
     acc, day = acc[order], day[order]
 
     # Average ticket per account: its revenue rate over its order rate.

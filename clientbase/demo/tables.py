@@ -132,9 +132,13 @@ def order_tables(
     ids = np.arange(base + 1, base + n + 1)
     t = Table(Order)
     t.add("id", "int", ids)
-    year = o.day.astype("datetime64[D]").astype("datetime64[Y]").astype(np.int64) + 1970
-    first_of_year = np.searchsorted(year, year, side="left")
-    seq = np.arange(n) - first_of_year + 1
+    # Numbers run through each year in date order (ids run by account).
+    chron = np.lexsort((o.account, o.day))
+    year_c = o.day[chron].astype("datetime64[D]").astype("datetime64[Y]").astype(np.int64) + 1970
+    seq = np.empty(n, dtype=np.int64)
+    seq[chron] = np.arange(n) - np.searchsorted(year_c, year_c, side="left") + 1
+    year = np.empty(n, dtype=np.int64)
+    year[chron] = year_c
     t.add(
         "number",
         "text",

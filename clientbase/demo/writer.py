@@ -139,10 +139,16 @@ def _write_sqlite(cur: Any, table: Table, progress: Progress | None) -> None:
     db_table = model._meta.db_table
     fields = _fields(model)
     qn = connection.ops.quote_name
+    # Whole-number decimals (e.g. quantities) are bound as integers: same stored value.
+    for name, col in list(table.cols.items()):
+        if col.kind == "dec" and bool(np.all(np.asarray(col.values) % 10**col.scale == 0)):
+            table = Table(
+                table.model, {**table.cols, name: Col("int", col.values // 10**col.scale)}
+            )
     exprs = []
     for f in fields:
-        col = table.cols.get(f.attname)
-        exprs.append("%s" if col is None else _sqlite_expr(col))
+        planned = table.cols.get(f.attname)
+        exprs.append("%s" if planned is None else _sqlite_expr(planned))
     sql = (
         f"INSERT INTO {qn(db_table)} ({', '.join(qn(str(f.column)) for f in fields)}) "  # noqa: S608 - quoted identifiers
         f"VALUES ({', '.join(exprs)})"
