@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from clientbase.access.models import CompanySettings, Role, Scope, Team, User
 
@@ -78,3 +80,39 @@ def company_settings() -> CompanySettings:
     """Our own company's settings (not client data: every signed-in user may read them)."""
     # Before the first set-up there is no row yet: the model's defaults stand in, unsaved.
     return CompanySettings.objects.filter(pk=1).first() or CompanySettings(pk=1)
+
+
+# --- Rights ----------------------------------------------------------------------------------
+# The one check point for "may this user do X to Y at all". The access issue will extend it with
+# per-role rules, row limits and approvals; callers only ever ask `can` / `require`.
+
+EXPORT = "export"
+
+ROLE_RIGHTS: dict[str, frozenset[tuple[str, str]]] = {
+    Role.ADMIN: frozenset({(EXPORT, "accounts")}),
+    Role.DIRECTOR: frozenset({(EXPORT, "accounts")}),
+    Role.ANALYST: frozenset({(EXPORT, "accounts")}),
+    Role.TEAM_LEAD: frozenset({(EXPORT, "accounts")}),
+    Role.REP: frozenset(),
+    Role.ACCOUNT_MANAGER: frozenset(),
+    Role.MARKETING: frozenset(),
+    Role.SERVICE: frozenset(),
+    Role.AUDITOR: frozenset(),
+}
+
+
+def can(user: object, action: str, object_type: str) -> bool:
+    """Whether `user` holds the right to `action` on `object_type` (e.g. export accounts)."""
+    if not isinstance(user, User) or not user.is_active:
+        return False
+    role = Role.ADMIN if user.is_superuser else user.role
+    return (action, object_type) in ROLE_RIGHTS.get(role, frozenset())
+
+
+def require(user: object, action: str, object_type: str) -> None:
+    """Raise PermissionDenied unless `user` may `action` on `object_type`."""
+    if not can(user, action, object_type):
+        raise PermissionDenied(
+            _("You do not have the right to %(action)s %(object_type)s.")
+            % {"action": action, "object_type": object_type}
+        )

@@ -6,6 +6,7 @@ import base64
 import binascii
 import contextlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any, Literal
@@ -290,3 +291,49 @@ def account_custom_fields(*, actor: User, account: Account) -> list[CustomFieldV
         if value not in (None, "")
     ]
     return sorted(fields, key=lambda field: field.label.casefold())
+
+
+# --- Exports ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExportField:
+    """One exported column: a stable key (the header, so a re-import maps it) and its text."""
+
+    key: str
+    text: Callable[[Account], str]
+
+
+def _username(user: User | None) -> str:
+    return user.username if user is not None else ""
+
+
+def _tax_ids(account: Account) -> str:
+    # From the prefetch account_list already made: no query per row.
+    return "; ".join(f"{t.kind}:{t.value}" for t in account.tax_ids.all())
+
+
+ACCOUNT_EXPORT_FIELDS: tuple[ExportField, ...] = (
+    ExportField("id", lambda a: str(a.pk)),
+    ExportField("display_name", lambda a: a.display_name),
+    ExportField("legal_name", lambda a: a.legal_name),
+    ExportField("status", lambda a: a.status),
+    ExportField("city", lambda a: a.city),
+    ExportField("country", lambda a: a.country),
+    ExportField("phone", lambda a: a.phone),
+    ExportField("email", lambda a: a.email),
+    ExportField("owner", lambda a: _username(a.owner)),
+    ExportField("account_manager", lambda a: _username(a.account_manager)),
+    ExportField("tax_ids", _tax_ids),
+    ExportField("created_at", lambda a: a.created_at.isoformat()),
+)
+
+
+def exportable_account_fields(actor: User) -> tuple[ExportField, ...]:
+    """The account columns `actor` may export: for now what the list shows, to everyone.
+
+    The access issue narrows this per role; every export takes its columns from here.
+    Only fields in LIST_COLUMNS (or prefetched by account_list) may be read, so an export
+    costs no query per row.
+    """
+    return ACCOUNT_EXPORT_FIELDS

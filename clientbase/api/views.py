@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from typing import Literal
+
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, HttpRequest
+from ninja import Query, Router, Schema, Status
 
 from clientbase.access.models import User
 from clientbase.accounts.models import Account
 from clientbase.accounts.selectors import AccountListQuery, account_list, get_account
 from clientbase.api.schemas import AccountOut, AccountPageOut, ErrorOut, TaxIdOut
+from clientbase.exports.services import export_accounts
 
 router = Router(tags=["accounts"])
 
@@ -58,6 +62,28 @@ def list_accounts(request: HttpRequest, params: Query[AccountListParams]) -> Acc
         ),
     )
     return AccountPageOut(items=[_out(a) for a in page.accounts], next_cursor=page.next_cursor)
+
+
+class AccountExportParams(Schema):
+    fmt: Literal["csv", "xlsx"] = "csv"
+    q: str = ""
+    sort: str = "name"
+    status: str = ""
+
+
+@router.get("/accounts/export", response={200: None, 403: ErrorOut})
+def export_account_list(
+    request: HttpRequest, params: Query[AccountExportParams]
+) -> FileResponse | Status[ErrorOut]:
+    """The whole filtered list as CSV or XLSX (the export right is checked by the service)."""
+    query = AccountListQuery(q=params.q, sort=params.sort, status=params.status)
+    try:
+        result = export_accounts(actor=_actor(request), query=query, fmt=params.fmt)
+    except PermissionDenied as denied:
+        return Status(403, ErrorOut(detail=str(denied)))
+    return FileResponse(
+        result.file, as_attachment=True, filename=result.filename, content_type=result.content_type
+    )
 
 
 @router.get("/accounts/{account_id}", response={200: AccountOut, 404: ErrorOut})

@@ -8,8 +8,9 @@ from urllib.parse import urlsplit
 
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]  # file downloads are streaming responses
 
 
 def is_htmx_swap(request: HttpRequest) -> bool:
@@ -25,7 +26,7 @@ def member_required(view: View) -> View:
     the login page (instead of the login form being swapped into the results table)."""
 
     @wraps(view)
-    def guarded(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+    def guarded(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponseBase:
         if request.user.is_authenticated:
             return view(request, *args, **kwargs)
         if is_htmx_swap(request):

@@ -11,5 +11,6 @@ urlpatterns = [
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("language/", views.set_language, name="set_language"),
     path("accounts/", views.account_list, name="account_list"),
+    path("accounts/export/", views.account_export, name="account_export"),
     path("accounts/<int:account_id>/", views.account_detail, name="account_detail"),
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import BadRequest, PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,9 +13,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from clientbase.access.models import User
-from clientbase.access.selectors import company_settings
+from clientbase.access.selectors import EXPORT, can, company_settings
 from clientbase.access.services import set_user_language
 from clientbase.accounts import selectors
+from clientbase.exports.services import export_accounts
 from clientbase.web.auth import is_htmx_swap, member_required
 from clientbase.web.forms import AccountListForm, LanguageForm
 from clientbase.web.presenters import client_clock, sort_columns, timeline_rows
@@ -59,6 +60,7 @@ def account_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "params": {key: value for key, value in params.items() if value},
         "columns": sort_columns(page.sort),
+        "can_export": can(acting_user(request), EXPORT, "accounts"),
     }
     template = "web/account_list.html"
     if is_htmx_swap(request):
@@ -66,6 +68,22 @@ def account_list(request: HttpRequest) -> HttpResponse:
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request", "HX-History-Restore-Request"])
     return response
+
+
+@member_required
+@require_GET
+def account_export(request: HttpRequest) -> FileResponse:
+    """The filtered account list as a file; the service checks the right (403 otherwise)."""
+    fmt = "xlsx" if request.GET.get("fmt") == "xlsx" else "csv"
+    result = export_accounts(
+        actor=acting_user(request), query=AccountListForm(request.GET).to_query(), fmt=fmt
+    )
+    return FileResponse(
+        result.file,
+        as_attachment=True,
+        filename=result.filename,
+        content_type=result.content_type,
+    )
 
 
 @member_required

@@ -1,0 +1,50 @@
+"""Cell text that a spreadsheet can never run as a formula (CSV/formula injection).
+
+Excel, LibreOffice and Google Sheets treat a cell starting with = + - @ as a formula, and
+also after leading tabs, line breaks, spaces or other control characters, which they skip.
+CSV has no cell types, so such text gets a leading apostrophe (the spreadsheet convention for
+"this is text"). XLSX cells are written as explicit strings instead; XML 1.0 cannot hold most
+control characters, so those are removed there.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+FORMULA_STARTS = ("=", "+", "-", "@")
+# Characters XML 1.0 cannot contain (tab, LF and CR it can).
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _is_control(char: str) -> bool:
+    return unicodedata.category(char) == "Cc"
+
+
+def is_dangerous(text: str) -> bool:
+    """Whether a spreadsheet might read `text` as a formula (or hide what leads it)."""
+    if not text:
+        return False
+    if text[0] in FORMULA_STARTS or _is_control(text[0]):
+        return True
+    stripped = text.lstrip()
+    if stripped == text or not stripped:
+        return False
+    return stripped[0] in FORMULA_STARTS or _is_control(stripped[0])
+
+
+def csv_cell(text: str) -> str:
+    """`text` as a CSV cell: a leading apostrophe when a spreadsheet could run it."""
+    return f"'{text}" if is_dangerous(text) else text
+
+
+def restore_csv_cell(text: str) -> str:
+    """The inverse of csv_cell, for re-importing our own exports without a stray apostrophe."""
+    if text.startswith("'") and is_dangerous(text[1:]):
+        return text[1:]
+    return text
+
+
+def xlsx_cell(text: str) -> str:
+    """`text` for an XLSX string cell: characters XML cannot hold removed."""
+    return _XML_ILLEGAL.sub("", text)

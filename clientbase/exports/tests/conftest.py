@@ -1,0 +1,58 @@
+"""Helpers for the export tests: run an export and read the file back as a spreadsheet would.
+
+The people (owner, teammate, outsider, lead, director) and `make_account` come from the
+project's conftest.py.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+import openpyxl
+
+from clientbase.access.models import AuditEvent
+from clientbase.exports.services import ExportResult
+
+PAYLOADS = [
+    "=1+1",
+    "+1",
+    "-1",
+    "@SUM(A1)",
+    "\t=1",
+    "\r=1",
+    " =1",
+    "\n=1",
+    '=HYPERLINK("http://x")',
+    "\x01=1",
+]
+
+
+def csv_rows(data: bytes) -> list[dict[str, str]]:
+    """The CSV's rows by header, after checking it is UTF-8 with a BOM."""
+    assert data.startswith(b"\xef\xbb\xbf")
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+
+
+def xlsx_cells(data: bytes) -> list[list[Any]]:
+    """Every cell of the first sheet (openpyxl cells, header row first)."""
+    workbook = openpyxl.load_workbook(io.BytesIO(data))
+    return [list(row) for row in workbook.worksheets[0].iter_rows()]
+
+
+def xlsx_rows(data: bytes) -> list[dict[str, Any]]:
+    """The XLSX's rows by header, values only."""
+    header, *rows = xlsx_cells(data)
+    keys = [cell.value for cell in header]
+    return [dict(zip(keys, (cell.value for cell in row), strict=True)) for row in rows]
+
+
+def read(result: ExportResult) -> list[dict[str, Any]]:
+    data = result.file.read()
+    result.file.close()
+    return csv_rows(data) if result.fmt == "csv" else xlsx_rows(data)
+
+
+def export_events(action: str = "export.accounts") -> list[AuditEvent]:
+    return list(AuditEvent.objects.filter(action=action).order_by("id"))
