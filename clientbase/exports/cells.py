@@ -3,8 +3,10 @@
 Excel, LibreOffice and Google Sheets treat a cell starting with = + - @ as a formula, and
 also after leading tabs, line breaks, spaces or other control characters, which they skip.
 CSV has no cell types, so such text gets a leading apostrophe (the spreadsheet convention for
-"this is text"). XLSX cells are written as explicit strings instead; XML 1.0 cannot hold most
-control characters, so those are removed there.
+"this is text"). XLSX cells are written as explicit strings instead. XML 1.0 cannot hold most
+control characters (xlsxwriter would write them as `_x0001_` escapes, which only Excel
+decodes), so they are removed there; tab and line feed stay, CR LF becomes LF (Excel's own
+line break inside a cell; a bare CR would not survive XML parsing anyway).
 """
 
 from __future__ import annotations
@@ -13,8 +15,8 @@ import re
 import unicodedata
 
 FORMULA_STARTS = ("=", "+", "-", "@")
-# Characters XML 1.0 cannot contain (tab, LF and CR it can).
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# Control characters (C0 but tab and LF, DEL, C1) and the two XML non-characters.
+_XLSX_DROPPED = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
 
 
 def _is_control(char: str) -> bool:
@@ -34,17 +36,21 @@ def is_dangerous(text: str) -> bool:
 
 
 def csv_cell(text: str) -> str:
-    """`text` as a CSV cell: a leading apostrophe when a spreadsheet could run it."""
-    return f"'{text}" if is_dangerous(text) else text
+    """`text` as a CSV cell: a leading apostrophe when a spreadsheet could run it.
+
+    Text that already starts with apostrophes before a formula gets one more, so that
+    restore_csv_cell can always undo exactly what was added.
+    """
+    return f"'{text}" if is_dangerous(text.lstrip("'")) else text
 
 
 def restore_csv_cell(text: str) -> str:
     """The inverse of csv_cell, for re-importing our own exports without a stray apostrophe."""
-    if text.startswith("'") and is_dangerous(text[1:]):
+    if text.startswith("'") and is_dangerous(text.lstrip("'")):
         return text[1:]
     return text
 
 
 def xlsx_cell(text: str) -> str:
-    """`text` for an XLSX string cell: characters XML cannot hold removed."""
-    return _XML_ILLEGAL.sub("", text)
+    """`text` for an XLSX string cell: control characters removed, line breaks kept."""
+    return _XLSX_DROPPED.sub("", text.replace("\r\n", "\n"))

@@ -44,9 +44,7 @@ def test_a_deactivated_director_may_not_export(director: User) -> None:
     assert not can(director, "export", "accounts")
 
 
-def test_it_rejects_export_without_right(
-    owner: User, make_account: Callable[..., Account]
-) -> None:
+def test_it_rejects_export_without_right(owner: User, make_account: Callable[..., Account]) -> None:
     make_account(owner=owner)
     with pytest.raises(PermissionDenied):
         export_accounts(actor=owner, query=AccountListQuery(q="Account"), fmt="csv")
