@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "clientbase.sales",
     "clientbase.activities",
     "clientbase.imports",
+    "clientbase.identity",
     "clientbase.web",
     "clientbase.api",
 ]
