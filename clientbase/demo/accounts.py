@@ -166,6 +166,8 @@ def build_names(s: Segments, city: I64, rng: Rng) -> Names:
             a = ri[0] % len(FA_WORDS)
             b = (a + 1 + ri[1] % (len(FA_WORDS) - 1)) % len(FA_WORDS)
             head = FA_HEAD[ri[2] % len(FA_HEAD)] if ui[1] < 0.3 else ""
+            if head in (FA_WORDS[a][0], FA_WORDS[b][0]):
+                head = ""  # no «صنایع صنایع …»
             words = [w for w in (head,) if w] + [FA_WORDS[a][0], FA_WORDS[b][0]]
             lat_words = [FA_WORDS[[w[0] for w in FA_WORDS].index(head)][1]] if head else []
             lat_words += [FA_WORDS[a][1], FA_WORDS[b][1]]
