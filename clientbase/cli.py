@@ -245,6 +245,10 @@ def build_parser() -> argparse.ArgumentParser:
     createuser.add_argument("--password", help="or set CLIENTBASE_PASSWORD; asked if omitted")
     createuser.add_argument("--language", choices=("en", "ru", "fa"), default="en")
     createuser.set_defaults(handler=cmd_createuser)
+
+    from clientbase.imports.commands import add_parser as add_import_parser
+
+    add_import_parser(commands)
     return parser
 
 

@@ -219,3 +219,92 @@ def create_contact(
             changes={"full_name": full_name, "account": account.pk if account else None},
         )
     return contact
+
+
+# --- bulk import -------------------------------------------------------------------------------
+
+
+def _tax_kind(number: str) -> str:
+    return "ir_national_id" if len(number) == 11 else "ru_inn"
+
+
+def import_accounts(
+    *, actor: User | None, source_system: str, batch_id: int, records: list[dict[str, Any]]
+) -> Any:
+    """Upsert accounts by (source_system, external_id) with their tax ids. Records hold
+    validated values; the caller owns the transaction and writes history from the outcome."""
+    from clientbase.core.bulk import upsert_by_provenance
+
+    tax_ids = {r["external_id"]: r.pop("tax_id") for r in records if "tax_id" in r}
+
+    def prepare(account: Account) -> None:
+        account.display_name = account.display_name or account.legal_name
+        account.search_name = _search_name(
+            account.display_name, account.legal_name, list(account.aliases)
+        )
+        if actor is not None and account.pk is None and account.owner_id is None:
+            account.owner = actor
+
+    outcome, by_id = upsert_by_provenance(
+        Account,
+        source_system=source_system,
+        batch_id=batch_id,
+        records=records,
+        prepare=prepare,
+        also=("search_name", "display_name"),
+    )
+    if tax_ids:
+        accounts = {by_id[ext].pk: value for ext, value in tax_ids.items()}
+        current = {
+            (t.account_id, t.kind): t
+            for t in TaxIdentifier.objects.filter(account_id__in=list(accounts))
+        }
+        new: list[TaxIdentifier] = []
+        for account_id, value in accounts.items():
+            kind = _tax_kind(value)
+            held = current.get((account_id, kind))
+            if held is None:
+                new.append(TaxIdentifier(account_id=account_id, kind=kind, value=value))
+            elif held.value != value:
+                outcome.changes.append((account_id, f"tax_id:{kind}", held.value, value))
+                held.value = value
+                held.save(update_fields=["value"])
+        TaxIdentifier.objects.bulk_create(new, batch_size=500)
+    return outcome
+
+
+def restore_imported_account(*, account_id: int, values: dict[str, Any]) -> None:
+    """Put back account values an import changed (rollback), tax ids included."""
+    from clientbase.core.bulk import restore_fields
+
+    plain = {k: v for k, v in values.items() if not k.startswith("tax_id:")}
+    for key, value in values.items():
+        if key.startswith("tax_id:"):
+            TaxIdentifier.objects.filter(account_id=account_id, kind=key[7:]).update(value=value)
+    if plain:
+        restore_fields(Account, account_id, plain)
+        account = Account.objects.get(pk=account_id)
+        account.search_name = _search_name(
+            account.display_name, account.legal_name, list(account.aliases)
+        )
+        account.save(update_fields=["search_name"])
+
+
+def import_contacts(
+    *, actor: User | None, source_system: str, batch_id: int, records: list[dict[str, Any]]
+) -> Any:
+    """Upsert contacts; records carry a resolved `account_id` (or none)."""
+    from clientbase.core.bulk import upsert_by_provenance
+
+    def prepare(contact: Contact) -> None:
+        contact.search_name = fold(contact.full_name)[:200]
+
+    outcome, _by_id = upsert_by_provenance(
+        Contact,
+        source_system=source_system,
+        batch_id=batch_id,
+        records=records,
+        prepare=prepare,
+        also=("search_name",),
+    )
+    return outcome

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -172,3 +173,223 @@ def move_deal(*, actor: User | None, deal: Deal, to_stage: Stage, lost_reason: s
             changes={"stage": [from_stage_id, to_stage.pk], "status": locked.status},
         )
     return locked
+
+
+# --- bulk import -------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportedOrder:
+    """A validated order from an import, its account and products already resolved to ids."""
+
+    external_id: str
+    account_id: int
+    date: dt.date
+    currency: str
+    rate_to_base: Decimal
+    number: str
+    documents: int
+    lines: list[tuple[int, Decimal, Decimal, Decimal]]  # product id, quantity, revenue, cost
+
+
+def _line_key(lines: Any) -> list[list[str]]:
+    return [[str(p), str(q), str(r), str(c)] for p, q, r, c in lines]
+
+
+_ORDER_HEADER = ("account_id", "date", "currency", "number", "documents", "rate_to_base")
+
+
+def import_orders(
+    *, actor: User | None, source_system: str, batch_id: int, orders: list[ImportedOrder]
+) -> Any:
+    """Upsert orders with their lines by (source_system, external_id), in bulk: COPY on
+    PostgreSQL, executemany on SQLite, ids allocated up front so lines need no read-back.
+    The caller owns the transaction and writes history from the outcome's changes."""
+    from django.db import connection
+
+    from clientbase.access.services import jsonable
+    from clientbase.core.bulk import BulkOutcome
+
+    outcome = BulkOutcome()
+    existing = {
+        row[1]: row
+        for row in Order.objects.filter(
+            source_system=source_system, external_id__in=[o.external_id for o in orders]
+        ).values_list("id", "external_id", *_ORDER_HEADER)
+    }
+    old_lines: dict[int, list[tuple[Any, ...]]] = {}
+    if existing:
+        for line in (
+            OrderLine.objects.filter(order_id__in=[r[0] for r in existing.values()])
+            .order_by("id")
+            .values_list("order_id", "product_id", "quantity", "net_revenue", "cost")
+        ):
+            old_lines.setdefault(line[0], []).append(line[1:])
+    fresh: list[ImportedOrder] = []
+    for order in orders:
+        row = existing.get(order.external_id)
+        if row is None:
+            fresh.append(order)
+            continue
+        order_id = row[0]
+        new_header = [getattr(order, name) for name in _ORDER_HEADER]
+        changed = {
+            name: (old, new)
+            for name, old, new in zip(_ORDER_HEADER, row[2:], new_header, strict=True)
+            if old != new
+        }
+        same_lines = [tuple(line) for line in old_lines.get(order_id, [])] == [
+            tuple(line) for line in order.lines
+        ]
+        before_lines = _line_key(old_lines.get(order_id, []))
+        after_lines = _line_key(order.lines)
+        if not changed and same_lines:
+            outcome.unchanged += 1
+            continue
+        outcome.updated += 1
+        for name, (old, new) in changed.items():
+            outcome.changes.append((order_id, name, jsonable(old), jsonable(new)))
+        if not same_lines:
+            outcome.changes.append((order_id, "lines", before_lines, after_lines))
+            OrderLine.objects.filter(order_id=order_id).delete()
+            _insert_lines(connection, [(order_id, *line) for line in order.lines])
+        previous_batch = Order.objects.filter(pk=order_id).values_list("import_batch_id")[0][0]
+        outcome.changes.append((order_id, "import_batch_id", previous_batch, batch_id))
+        revenue, cost = _totals(order.lines, order.rate_to_base)
+        Order.objects.filter(pk=order_id).update(
+            **{name: new for name, (_old, new) in changed.items()},
+            net_revenue_base=revenue,
+            cost_base=cost,
+            import_batch_id=batch_id,
+        )
+    if fresh:
+        _insert_fresh(connection, source_system, batch_id, fresh)
+        outcome.created = len(fresh)
+    return outcome
+
+
+def _totals(lines: list[tuple[int, Decimal, Decimal, Decimal]], rate: Decimal) -> tuple[Any, Any]:
+    revenue = sum((line[2] for line in lines), Decimal("0"))
+    cost = sum((line[3] for line in lines), Decimal("0"))
+    return (
+        (revenue * rate).quantize(CENT, rounding=ROUND_HALF_UP),
+        (cost * rate).quantize(CENT, rounding=ROUND_HALF_UP),
+    )
+
+
+_ORDER_COLUMNS = (
+    "id, source_system, external_id, import_batch_id, account_id, number, date, currency, "
+    "rate_to_base, net_revenue_base, cost_base, documents, owner_id"
+)
+_LINE_COLUMNS = "order_id, product_id, quantity, net_revenue, cost"
+
+
+def _allocate_ids(connection: Any, count: int) -> list[int]:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence('sales_order', 'id')) "
+                "FROM generate_series(1, %s)",
+                [count],
+            )
+            return [row[0] for row in cursor.fetchall()]
+        # SQLite: the import's transaction holds the write lock (IMMEDIATE), so max is ours.
+        cursor.execute("SELECT COALESCE(MAX(id), 0) FROM sales_order")
+        start = int(cursor.fetchone()[0]) + 1
+        return list(range(start, start + count))
+
+
+def _insert_fresh(
+    connection: Any, source_system: str, batch_id: int, orders: list[ImportedOrder]
+) -> None:
+    owners = dict(
+        (pk, manager or owner)
+        for pk, manager, owner in Account.objects.filter(
+            pk__in={o.account_id for o in orders}
+        ).values_list("id", "account_manager_id", "owner_id")
+    )
+    ids = _allocate_ids(connection, len(orders))
+    order_rows = []
+    line_rows: list[tuple[Any, ...]] = []
+    for order_id, order in zip(ids, orders, strict=True):
+        revenue, cost = _totals(order.lines, order.rate_to_base)
+        order_rows.append(
+            (
+                order_id,
+                source_system,
+                order.external_id,
+                batch_id,
+                order.account_id,
+                order.number,
+                order.date,
+                order.currency,
+                order.rate_to_base,
+                revenue,
+                cost,
+                order.documents,
+                owners.get(order.account_id),
+            )
+        )
+        line_rows.extend((order_id, *line) for line in order.lines)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            raw = cursor.cursor
+            with raw.copy(f"COPY sales_order ({_ORDER_COLUMNS}) FROM STDIN") as copy:
+                for row in order_rows:
+                    copy.write_row(row)
+        _insert_lines(connection, line_rows)
+        return
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO sales_order ({_ORDER_COLUMNS}) VALUES ({', '.join(['%s'] * 13)})",  # noqa: S608
+            [_sqlite_row(row) for row in order_rows],
+        )
+    _insert_lines(connection, line_rows)
+
+
+def _sqlite_row(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    return tuple(str(v) if isinstance(v, Decimal | dt.date) else v for v in row)
+
+
+def _insert_lines(connection: Any, rows: list[tuple[Any, ...]]) -> None:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY sales_orderline ({_LINE_COLUMNS}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        cursor.executemany(
+            f"INSERT INTO sales_orderline ({_LINE_COLUMNS}) VALUES (%s, %s, %s, %s, %s)",  # noqa: S608
+            [_sqlite_row(row) for row in rows],
+        )
+
+
+def restore_imported_order(*, order_id: int, values: dict[str, Any]) -> None:
+    """Put back an order's header values and lines as they were before an import (rollback)."""
+    from django.db import connection
+
+    from clientbase.core.bulk import restore_fields
+
+    lines = values.pop("lines", None)
+    if values:
+        restore_fields(Order, order_id, values)
+    if lines is not None:
+        OrderLine.objects.filter(order_id=order_id).delete()
+        _insert_lines(
+            connection,
+            [(order_id, int(p), Decimal(q), Decimal(r), Decimal(c)) for p, q, r, c in lines],
+        )
+    order = Order.objects.get(pk=order_id)
+    revenue, cost = _totals(
+        [(0, Decimal(0), line.net_revenue, line.cost) for line in order.lines.all()],
+        order.rate_to_base,
+    )
+    Order.objects.filter(pk=order_id).update(net_revenue_base=revenue, cost_base=cost)
+
+
+def delete_imported_orders(*, batch_id: int, keep: set[int]) -> int:
+    """Delete the orders a batch created (not those it only updated), lines first."""
+    created = Order.objects.filter(import_batch_id=batch_id).exclude(pk__in=keep)
+    OrderLine.objects.filter(order__in=created).delete()
+    deleted, _rows = created.delete()
+    return deleted

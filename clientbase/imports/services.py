@@ -1,0 +1,400 @@
+"""Imports: run a file into the base, roll a batch back, re-submit parked rows, save mappings.
+
+run_import = pass 1 (checking.py: read, validate, resolve, spool valid records per chunk, write
+the error report) + pass 2 (applying.py: one transaction per chunk, resumable). All-or-nothing
+mode stops after pass 1 if any row is invalid, so nothing is written at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import tempfile
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from clientbase.access.models import User
+from clientbase.access.services import record_audit
+from clientbase.imports.applying import MODEL_OF, apply_chunks
+from clientbase.imports.checking import Checker
+from clientbase.imports.mapping import auto_mapping, check_mapping
+from clientbase.imports.models import (
+    BatchStatus,
+    ImportBatch,
+    ImportMapping,
+    ParkedRow,
+    RecordHistory,
+)
+from clientbase.imports.readers import FileError, open_table
+from clientbase.imports.validation import RowError, plan_for, targets
+
+Progress = Callable[[str, int, int], None]
+MODES = ("all-or-nothing", "valid-rows")
+DEFAULT_CHUNK = 20_000
+
+
+class ImportRunError(ValueError):
+    """An import that cannot start or a rollback that must not happen; the message says why."""
+
+
+@dataclass
+class ImportResult:
+    batch_id: int | None
+    status: str
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    report_path: Path | None = None
+    errors: list[RowError] = field(default_factory=list)
+    mapping: dict[str, str] = field(default_factory=dict)
+    resumed: bool = False
+
+
+def imports_dir() -> Path:
+    return Path(settings.VAR_DIR) / "imports"
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while block := handle.read(4 * 1024 * 1024):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def guess_target(headers: list[str]) -> str:
+    """The target whose required columns the headers cover, preferring the most matches."""
+    best, score = "", -1
+    for name in ("orders", "contacts", "products", "accounts"):
+        mapping = auto_mapping(headers, name)
+        if check_mapping(mapping, headers, name):
+            continue
+        if len(mapping) > score:
+            best, score = name, len(mapping)
+    if not best:
+        raise ImportRunError(
+            _("cannot tell what the file holds: give --target and a --mapping for its columns")
+        )
+    return best
+
+
+def run_import(
+    *,
+    actor: User | None,
+    path: Path,
+    source_system: str,
+    target: str | None = None,
+    mapping: dict[str, Any] | None = None,
+    mode: str = "all-or-nothing",
+    dry_run: bool = False,
+    chunk_size: int | None = None,
+    sheet: str | None = None,
+    progress: Progress | None = None,
+) -> ImportResult:
+    if mode not in MODES:
+        raise ImportRunError(
+            _("unknown mode %(m)r: use %(ms)s") % {"m": mode, "ms": " or ".join(MODES)}
+        )
+    if not source_system.strip():
+        raise ImportRunError(_("name the source system the file comes from (--source)"))
+    try:
+        table = open_table(path, sheet=sheet)
+    except FileError as exc:
+        raise ImportRunError(f"{path.name}: {exc}") from None
+    mapping = dict(mapping or {})
+    target = target or mapping.get("target") or guess_target(table.headers)
+    spec_set = targets(jalali=mapping.get("date_format") == "jalali")
+    if target not in spec_set:
+        raise ImportRunError(_("unknown target %(t)r") % {"t": target})
+    columns: dict[str, str] = dict(mapping.get("columns") or auto_mapping(table.headers, target))
+    problems = check_mapping(columns, table.headers, target)
+    if problems:
+        raise ImportRunError("; ".join(problems))
+    plan = plan_for(table.headers, columns, spec_set[target])
+    chunk_size = chunk_size or int(getattr(settings, "IMPORT_CHUNK_ROWS", DEFAULT_CHUNK))
+    if dry_run:
+        return _dry_run(actor, table, target, plan, columns, source_system, chunk_size, progress)
+
+    sha = file_sha256(path)
+    batch = (
+        ImportBatch.objects.filter(
+            source_system=source_system,
+            file_sha256=sha,
+            target=target,
+            status__in=[BatchStatus.PENDING, BatchStatus.RUNNING],
+        )
+        .order_by("-pk")
+        .first()
+    )
+    resumed = batch is not None
+    if batch is None:
+        with transaction.atomic():
+            batch = ImportBatch.objects.create(
+                source_system=source_system,
+                file_name=path.name,
+                status=BatchStatus.RUNNING,
+                created_by=actor,
+                target=target,
+                mode=mode,
+                file_sha256=sha,
+                mapping=columns,
+            )
+            record_audit(
+                actor=actor,
+                action="import.start",
+                obj=batch,
+                changes={"file": path.name, "source": source_system, "target": target},
+            )
+    batch_dir = imports_dir() / str(batch.pk)
+    spool = batch_dir / "chunks"
+    report = batch_dir / "errors.csv"
+    result = ImportResult(batch.pk, BatchStatus.RUNNING, report_path=report, mapping=columns)
+    result.resumed = resumed
+    if batch.chunks_total is None or not spool.exists():
+        ParkedRow.objects.filter(batch=batch).delete()  # a crashed pass 1 is redone whole
+        shutil.rmtree(spool, ignore_errors=True)
+        checked = Checker(
+            table=table,
+            target=target,
+            plan=plan,
+            source_system=source_system,
+            spool_dir=spool,
+            report_path=report,
+            park_batch_id=batch.pk if batch.mode == "valid-rows" else None,
+            chunk_size=chunk_size,
+            progress=progress,
+        ).run()
+        batch.chunks_total = checked.chunks
+        batch.error_count = checked.rejected_rows
+        batch.counts = {"rows": checked.rows, "rejected": checked.rejected_rows}
+        batch.save(update_fields=["chunks_total", "error_count", "counts"])
+        result.errors = checked.first_errors
+    result.rows = int(batch.counts.get("rows", 0))
+    result.rejected = batch.error_count
+    if batch.error_count and batch.mode == "all-or-nothing":
+        with transaction.atomic():
+            batch.status = BatchStatus.REJECTED
+            batch.finished_at = timezone.now()
+            batch.save(update_fields=["status", "finished_at"])
+            record_audit(actor=actor, action="import.reject", obj=batch, changes=batch.counts)
+        shutil.rmtree(spool, ignore_errors=True)
+        result.status = batch.status
+        return result
+    counts = apply_chunks(actor=actor, batch=batch, spool_dir=spool, progress=progress)
+    with transaction.atomic():
+        batch.counts = {**batch.counts, **counts}
+        batch.status = BatchStatus.DONE
+        batch.finished_at = timezone.now()
+        batch.save(update_fields=["counts", "status", "finished_at"])
+        record_audit(actor=actor, action="import.done", obj=batch, changes=batch.counts)
+    shutil.rmtree(spool, ignore_errors=True)
+    result.status = batch.status
+    result.created, result.updated, result.unchanged = (
+        counts["created"],
+        counts["updated"],
+        counts["unchanged"],
+    )
+    return result
+
+
+def _dry_run(
+    actor: User | None,
+    table: Any,
+    target: str,
+    plan: Any,
+    columns: dict[str, str],
+    source_system: str,
+    chunk_size: int,
+    progress: Progress | None,
+) -> ImportResult:
+    """Everything a real run does, inside a transaction that is rolled back."""
+    work = imports_dir() / f"dry-{uuid.uuid4().hex[:12]}"
+    report = work / "errors.csv"
+    result = ImportResult(None, "dry-run", report_path=report, mapping=columns)
+    with transaction.atomic():
+        batch = ImportBatch.objects.create(
+            source_system=source_system, target=target, status=BatchStatus.RUNNING
+        )
+        checked = Checker(
+            table=table,
+            target=target,
+            plan=plan,
+            source_system=source_system,
+            spool_dir=work / "chunks",
+            report_path=report,
+            park_batch_id=None,
+            chunk_size=chunk_size,
+            progress=progress,
+        ).run()
+        batch.chunks_total = checked.chunks
+        counts = apply_chunks(actor=actor, batch=batch, spool_dir=work / "chunks", progress=None)
+        transaction.set_rollback(True)
+    shutil.rmtree(work / "chunks", ignore_errors=True)
+    result.rows, result.rejected, result.errors = (
+        checked.rows,
+        checked.rejected_rows,
+        checked.first_errors,
+    )
+    result.created, result.updated, result.unchanged = (
+        counts["created"],
+        counts["updated"],
+        counts["unchanged"],
+    )
+    return result
+
+
+# --- rollback ----------------------------------------------------------------------------------
+
+
+def rollback_batch(*, actor: User | None, batch: ImportBatch) -> dict[str, int]:
+    """Delete what the batch created and restore what it updated, or refuse if a later batch
+    changed the same records since (roll that one back first)."""
+    if batch.status in (BatchStatus.ROLLED_BACK, BatchStatus.REJECTED):
+        raise ImportRunError(
+            _("batch #%(id)d is %(status)s: there is nothing to roll back")
+            % {"id": batch.pk, "status": batch.get_status_display()}
+        )
+    later = (
+        RecordHistory.objects.filter(field="import_batch_id", old=batch.pk)
+        .exclude(batch=batch)
+        .exclude(batch__status=BatchStatus.ROLLED_BACK)
+        .order_by("batch_id")
+        .first()
+    )
+    if later is not None:
+        raise ImportRunError(
+            _(
+                "batch #%(later)d changed records of batch #%(id)d since (e.g. %(model)s "
+                "%(obj)d): roll back batch #%(later)d first"
+            )
+            % {
+                "later": later.batch_id,
+                "id": batch.pk,
+                "model": later.model,
+                "obj": later.object_id,
+            }
+        )
+    model = MODEL_OF.get(batch.target, "")
+    with transaction.atomic():
+        restored: dict[int, dict[str, Any]] = {}
+        for object_id, name, old in (
+            RecordHistory.objects.filter(batch=batch)
+            .order_by("pk")
+            .values_list("object_id", "field", "old")
+        ):
+            restored.setdefault(object_id, {}).setdefault(name, old)
+        for object_id, values in restored.items():
+            _restore(model, object_id, values)
+        deleted = _delete_created(model, batch)
+        batch.status = BatchStatus.ROLLED_BACK
+        batch.save(update_fields=["status"])
+        counts = {"restored": len(restored), "deleted": deleted}
+        record_audit(actor=actor, action="import.rollback", obj=batch, changes=counts)
+    return counts
+
+
+def _restore(model: str, object_id: int, values: dict[str, Any]) -> None:
+    if model == "accounts.account":
+        from clientbase.accounts.services import restore_imported_account
+
+        restore_imported_account(account_id=object_id, values=values)
+    elif model == "sales.order":
+        from clientbase.sales.services import restore_imported_order
+
+        restore_imported_order(order_id=object_id, values=values)
+    else:
+        from django.apps import apps
+
+        from clientbase.core.bulk import restore_fields
+
+        restore_fields(apps.get_model(model), object_id, values)
+
+
+def _delete_created(model: str, batch: ImportBatch) -> int:
+    from django.apps import apps
+    from django.db.models import ProtectedError
+
+    if model == "sales.order":
+        from clientbase.sales.services import delete_imported_orders
+
+        return delete_imported_orders(batch_id=batch.pk, keep=set())
+    from clientbase.core.bulk import delete_created
+
+    try:
+        return delete_created(apps.get_model(model), batch_id=batch.pk)
+    except ProtectedError as exc:
+        first = next(iter(exc.protected_objects))
+        raise ImportRunError(
+            _("cannot delete what batch #%(id)d created: %(obj)s is still used by %(by)s")
+            % {"id": batch.pk, "obj": model, "by": f"{first._meta.label_lower} {first.pk}"}
+        ) from None
+
+
+# --- parked rows and mappings ------------------------------------------------------------------
+
+
+def resubmit_parked(
+    *,
+    actor: User | None,
+    batch: ImportBatch,
+    fixes: dict[int, dict[str, Any]],
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Re-run the batch's parked rows with `fixes` ({row number: {header: value}}) applied, as
+    a new batch from the same source; rows that now pass are marked resolved."""
+    parked = list(ParkedRow.objects.filter(batch=batch, resolved=False).order_by("row_number"))
+    if not parked:
+        raise ImportRunError(_("batch #%(id)d has no parked rows") % {"id": batch.pk})
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"batch-{batch.pk}-resubmit-{uuid.uuid4().hex[:8]}.jsonl"
+        with path.open("w", encoding="utf-8") as handle:
+            for row in parked:
+                handle.write(json.dumps({**row.raw, **fixes.get(row.row_number, {})}) + "\n")
+        result = run_import(
+            actor=actor,
+            path=path,
+            source_system=batch.source_system,
+            target=batch.target,
+            mapping={"columns": batch.mapping},
+            mode="valid-rows",
+            progress=progress,
+        )
+    still_bad = {e.row for e in result.errors}
+    passed = [row.pk for n, row in enumerate(parked, start=2) if n not in still_bad]
+    with transaction.atomic():
+        ParkedRow.objects.filter(pk__in=passed).update(resolved=True)
+        record_audit(
+            actor=actor,
+            action="import.resubmit",
+            obj=batch,
+            changes={"resolved": len(passed), "new_batch": result.batch_id},
+        )
+    return result
+
+
+def save_mapping(
+    *, actor: User | None, source_system: str, name: str, target: str, columns: dict[str, str]
+) -> ImportMapping:
+    if target not in MODEL_OF:
+        raise ImportRunError(_("unknown target %(t)r") % {"t": target})
+    with transaction.atomic():
+        mapping, _created = ImportMapping.objects.update_or_create(
+            source_system=source_system,
+            name=name,
+            defaults={"target": target, "columns": columns},
+        )
+        record_audit(
+            actor=actor, action="import.mapping_save", obj=mapping, changes={"columns": columns}
+        )
+    return mapping
