@@ -249,6 +249,10 @@ def build_parser() -> argparse.ArgumentParser:
     from clientbase.imports.commands import add_parser as add_import_parser
 
     add_import_parser(commands)
+
+    from clientbase.identity.commands import add_dedupe_parser
+
+    add_dedupe_parser(commands)
     return parser
 
 

@@ -103,12 +103,13 @@ def tax_key(kind: str, raw: str) -> str:
 
 # --- phones and e-mails ----------------------------------------------------------------------
 
-FREE_MAIL = frozenset(
-    """gmail.com googlemail.com yahoo.com hotmail.com outlook.com live.com icloud.com me.com
-    aol.com proton.me protonmail.com mail.ru bk.ru inbox.ru list.ru internet.ru yandex.ru ya.ru
-    yandex.com rambler.ru gmx.de gmx.net web.de t-online.de wp.pl o2.pl interia.pl onet.pl
-    chmail.ir yahoo.co.uk btinternet.com mail.com""".split()
+_FREE_MAIL = (
+    "gmail.com googlemail.com yahoo.com hotmail.com outlook.com live.com icloud.com me.com "
+    "aol.com proton.me protonmail.com mail.ru bk.ru inbox.ru list.ru internet.ru yandex.ru "
+    "ya.ru yandex.com rambler.ru gmx.de gmx.net web.de t-online.de wp.pl o2.pl interia.pl "
+    "onet.pl chmail.ir yahoo.co.uk btinternet.com mail.com"
 )
+FREE_MAIL = frozenset(_FREE_MAIL.split())
 
 
 def phone_key(raw: str, default_region: str = "RU") -> str:
@@ -195,14 +196,11 @@ def name_key(name: str) -> str:
 
 
 # Cyrillic → Latin: GOST 7.79-B / ICAO-like.
-_CYR = dict(
-    zip(
-        "абвгдежзийклмнопрстуфхцчшщъыьэюяіїєґўқңғүұһә",
-        "a b v g d e zh z i y k l m n o p r s t u f kh ts ch sh shch _ y _ e yu ya "
-        "i yi ye g u q n g u u h a".split(),
-        strict=True,
-    )
+_CYR_LATIN = (
+    "a b v g d e zh z i y k l m n o p r s t u f kh ts ch sh shch _ y _ e yu ya "
+    "i yi ye g u q n g u u h a"
 )
+_CYR = dict(zip("абвгдежзийклмнопрстуфхцчшщъыьэюяіїєґўқңғүұһә", _CYR_LATIN.split(), strict=True))
 # Persian → Latin: consonants as commonly romanised; short vowels are not written in Persian,
 # so the comparison relies on the consonant skeleton below.
 _FA = {

@@ -122,7 +122,7 @@ FROM (
     FROM pairs p JOIN records l ON l.unique_id = p.join_key_l
     JOIN records r ON r.unique_id = p.join_key_r
 ) p
-"""
+"""  # noqa: S608 - built from constants only
 
 
 def _settings(n: int) -> Any:
@@ -222,7 +222,6 @@ def find_duplicates(
         for row in con.sql(_AGREEMENTS_SQL.format(jw=_JW)).fetchall()
     }
     pairs: list[ScoredPair] = []
-    cols = scored.column_names
     data = scored.select(["unique_id_l", "unique_id_r", "match_probability"]).to_pydict()
     for i in range(scored.num_rows):
         left, right = int(data["unique_id_l"][i]), int(data["unique_id_r"][i])
@@ -252,7 +251,7 @@ def _score(con: duckdb.DuckDBPyConnection, records: pa.Table, n: int) -> pa.Tabl
 
     db_api = DuckDBAPI(connection=con)
     frame = db_api.register(records, table_name="identity_records")
-    linker = Linker(frame, _settings(n), log_level=logging.WARNING)
+    linker = Linker(frame, _settings(n), log_level=logging.ERROR)
     linker.training.estimate_u_using_random_sampling(max_pairs=300_000, seed=SEED)
     # EM on two blockings that share no comparison, so each comparison's m gets estimated.
     for rule in (block_on("skel"), block_on("domain1")):

@@ -15,7 +15,6 @@ from typing import Any
 import pyarrow as pa
 from django.db import connection
 
-from clientbase.accounts.models import Account, Contact, TaxIdentifier
 from clientbase.core.text import fold
 from clientbase.identity import keys
 
@@ -58,7 +57,7 @@ def _load(account_ids: Iterable[int] | None) -> dict[int, _Acc]:
     with connection.cursor() as cur:
         cur.execute(
             "SELECT id, legal_name, display_name, aliases, city, country, phone, email "
-            f"FROM {Account._meta.db_table}"
+            "FROM accounts_account"
         )
         for pk, legal, display, aliases, city, country, phone, email in cur.fetchall():
             if only is not None and pk not in only:
@@ -70,14 +69,14 @@ def _load(account_ids: Iterable[int] | None) -> dict[int, _Acc]:
             if e := keys.email_key(email or ""):
                 acc.emails.add(e)
             accounts[pk] = acc
-        cur.execute(f"SELECT account_id, kind, value FROM {TaxIdentifier._meta.db_table}")
+        cur.execute("SELECT account_id, kind, value FROM accounts_taxidentifier")
         for account_id, kind, value in cur.fetchall():
             tax_owner = accounts.get(account_id)
             if tax_owner is not None and (k := keys.tax_key(kind, value or "")):
                 tax_owner.taxes.add(k)
         cur.execute(
             "SELECT account_id, phone, email, phones, emails "
-            f"FROM {Contact._meta.db_table} WHERE account_id IS NOT NULL"
+            "FROM accounts_contact WHERE account_id IS NOT NULL"
         )
         for account_id, phone, email, phones, emails in cur.fetchall():
             contact_owner = accounts.get(account_id)

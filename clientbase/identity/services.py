@@ -1,0 +1,174 @@
+"""Writes of identity resolution: a dedupe run and its candidates, and dismissing a pair."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from clientbase.access.models import Scope, User
+from clientbase.access.selectors import scope_of
+from clientbase.access.services import record_audit
+from clientbase.accounts.selectors import visible_accounts
+from clientbase.identity.matching import DEFAULT_THRESHOLD, MatchResult, find_duplicates
+from clientbase.identity.models import (
+    CandidateStatus,
+    DuplicateCandidate,
+    MatchRun,
+    NameKey,
+    RunStatus,
+)
+
+Progress = Callable[[str, int, int], None]
+_BATCH = 5_000
+
+
+def run_dedupe(
+    *,
+    actor: User | None,
+    threshold: float = DEFAULT_THRESHOLD,
+    progress: Progress | None = None,
+) -> MatchRun:
+    """Find duplicates across the whole base and store the pairs at or above `threshold`.
+
+    Matching reads only; every write (the run, its candidates, the name keys, the audit row)
+    happens in one transaction at the end, so a failed run leaves nothing behind. A pair that
+    is already open is refreshed, not repeated; a pair someone dismissed or merged stays so.
+    """
+    if not 0.0 < threshold <= 1.0:
+        raise ValidationError({"threshold": _("Give a probability above 0 and at most 1.")})
+    if actor is not None and scope_of(actor) != Scope.ALL:
+        raise PermissionDenied(
+            _("Finding duplicates across the whole base needs a base-wide role.")
+        )
+    started = timezone.now()
+    clock = time.monotonic()
+    result = find_duplicates(progress=progress)
+    above = result.above(threshold)
+    with transaction.atomic():
+        run = MatchRun.objects.create(
+            started_at=started,
+            started_by=actor,
+            threshold=threshold,
+            accounts_compared=result.accounts,
+            pairs_scored=len(result.pairs),
+            pairs_exact=sum(1 for p in result.pairs if p.exact),
+            pairs_probabilistic=sum(1 for p in result.pairs if not p.exact),
+            pairs_above_threshold=len(above),
+        )
+        run.candidates_new = _store_candidates(run, result, threshold, progress)
+        _store_name_keys(result)
+        run.status = RunStatus.FINISHED
+        run.finished_at = timezone.now()
+        run.seconds = round(time.monotonic() - clock, 3)
+        run.save()
+        record_audit(
+            actor=actor,
+            action="identity.dedupe",
+            obj=run,
+            changes={
+                "threshold": threshold,
+                "accounts": result.accounts,
+                "pairs_scored": run.pairs_scored,
+                "pairs_above_threshold": run.pairs_above_threshold,
+                "candidates_new": run.candidates_new,
+            },
+        )
+    return run
+
+
+def _store_candidates(
+    run: MatchRun, result: MatchResult, threshold: float, progress: Progress | None
+) -> int:
+    decided = {
+        (a, b): status
+        for a, b, status in DuplicateCandidate.objects.values_list("left_id", "right_id", "status")
+    }
+    fresh: list[DuplicateCandidate] = []
+    refreshed: list[DuplicateCandidate] = []
+    open_by_pair = {
+        (c.left_id, c.right_id): c
+        for c in DuplicateCandidate.objects.filter(status=CandidateStatus.OPEN).only(
+            "id", "left_id", "right_id"
+        )
+    }
+    for pair in result.above(threshold):
+        key = (pair.left_id, pair.right_id)
+        existing = open_by_pair.get(key)
+        if existing is not None:
+            existing.run = run
+            existing.probability = pair.probability
+            existing.agreements = pair.agreements
+            existing.found_by = pair.found_by
+            refreshed.append(existing)
+        elif key not in decided:
+            fresh.append(
+                DuplicateCandidate(
+                    run=run,
+                    left_id=pair.left_id,
+                    right_id=pair.right_id,
+                    probability=pair.probability,
+                    agreements=pair.agreements,
+                    found_by=pair.found_by,
+                )
+            )
+    total = len(fresh) + len(refreshed)
+    if progress:
+        progress("store", 0, total)
+    DuplicateCandidate.objects.bulk_create(fresh, batch_size=_BATCH)
+    DuplicateCandidate.objects.bulk_update(
+        refreshed, ["run", "probability", "agreements", "found_by"], batch_size=_BATCH
+    )
+    if progress:
+        progress("store", total, total)
+    return len(fresh)
+
+
+def _store_name_keys(result: MatchResult) -> None:
+    names = result.names.to_pydict()
+    NameKey.objects.all().delete()
+    NameKey.objects.bulk_create(
+        [
+            NameKey(
+                account_id=pk,
+                latin=(latin or "")[:300],
+                skeleton=(skel or "")[:300],
+                prefix=(prefix or "")[:4],
+            )
+            for pk, latin, skel, prefix in zip(
+                names["unique_id"], names["name_lat"], names["skel"], names["prefix"], strict=True
+            )
+        ],
+        batch_size=_BATCH,
+    )
+
+
+def dismiss_candidate(*, actor: User, candidate: DuplicateCandidate) -> DuplicateCandidate:
+    """Mark a pair as 'not a duplicate'; later runs will not propose it again."""
+    visible = visible_accounts(actor=actor).filter(pk__in=[candidate.left_id, candidate.right_id])
+    if visible.count() != 2:
+        raise PermissionDenied(_("You may not decide on accounts you cannot see."))
+    with transaction.atomic():
+        locked = DuplicateCandidate.objects.select_for_update().get(pk=candidate.pk)
+        if locked.status != CandidateStatus.OPEN:
+            raise ValidationError(
+                {
+                    "status": _("This pair was already decided (%(status)s).")
+                    % {"status": locked.get_status_display()}
+                }
+            )
+        locked.status = CandidateStatus.DISMISSED
+        locked.decided_by = actor
+        locked.decided_at = timezone.now()
+        locked.save(update_fields=["status", "decided_by", "decided_at"])
+        record_audit(
+            actor=actor,
+            action="identity.dismiss",
+            obj=locked,
+            changes={"left": locked.left_id, "right": locked.right_id},
+        )
+    return locked
