@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from clientbase.demo.calendar import AS_OF_DAY, DAY, NOW_S, START_DAY
+from clientbase.demo.calendar import AS_OF_DAY, DAY, NOW_S
 from clientbase.demo.columns import I64, NULL_INT
 from clientbase.demo.deals import Deals
 from clientbase.demo.org import Org
@@ -254,4 +254,4 @@ def workload(n: int, order_acc: I64, order_docs: I64, act_acc: I64) -> I64:
     return np.asarray(w + np.bincount(act_acc, minlength=n), dtype=np.int64)
 
 
-__all__ = ["START_DAY", "Activities", "plan_activities", "workload"]
+__all__ = ["Activities", "plan_activities", "workload"]

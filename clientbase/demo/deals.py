@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from clientbase.demo.calendar import AS_OF_DAY, DAY, NOW_S, START_DAY
-from clientbase.demo.columns import F64, I64, NULL_INT, ints
+from clientbase.demo.columns import F64, I64, NULL_INT
 from clientbase.demo.names import DEAL_TOPICS_AS, DEAL_TOPICS_NB, LOST_REASONS
 from clientbase.demo.org import Org
 from clientbase.demo.segments import PROFIT_DISLOYAL, PROSPECT, Segments
@@ -289,4 +289,4 @@ def planted_rates(org: Org) -> dict[str, object]:
     }
 
 
-__all__ = ["Deals", "ints", "plan_deals", "planted_rates", "stage_history"]
+__all__ = ["Deals", "plan_deals", "planted_rates", "stage_history"]

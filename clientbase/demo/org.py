@@ -11,7 +11,7 @@ import numpy as np
 from clientbase.access.models import Department, Team, User
 from clientbase.accounts.models import CustomFieldDefinition, Tag
 from clientbase.catalog.models import Product, ProductCategory
-from clientbase.demo.calendar import AS_OF_DAY, DAY, START_DAY, epoch_day
+from clientbase.demo.calendar import AS_OF_DAY, DAY, START_DAY
 from clientbase.demo.columns import F64, I64, Table, ints
 from clientbase.demo.names import CATEGORIES, GRADES, CategorySpec
 from clientbase.demo.orders import Catalogue
@@ -504,4 +504,4 @@ def _rates(rng: Rng, base: dict[str, int]) -> tuple[Table, I64]:
     return t, out
 
 
-__all__ = ["Org", "epoch_day", "plan_org"]
+__all__ = ["Org", "plan_org"]
