@@ -84,7 +84,9 @@ def detect_encoding(sample: bytes) -> str:
     except UnicodeDecodeError as exc:
         # Valid multi-byte UTF-8 before the bad byte: a UTF-8 file with a foreign piece in it.
         if _UTF8_SEQ.search(sample[: exc.start]):
-            raise FileError(_bad_byte("UTF-8", sample[exc.start], exc.start, sample)) from None
+            raise FileError(
+                _bad_byte("UTF-8", sample[exc.start], exc.start, sample[: exc.start])
+            ) from None
     # cp1251 maps almost every byte, so check the result looks like text: no NULs or controls.
     for offset, byte in enumerate(sample):
         if (byte < 0x20 and byte not in (9, 10, 13)) or byte == 0x98:

@@ -210,7 +210,7 @@ def country(value: Any) -> str:
 def external_id(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return text(128)(value)
+    return str(text(128)(value))
 
 
 def targets(jalali: bool = False) -> dict[str, TargetSpec]:

@@ -1,0 +1,61 @@
+"""Reads about imports: where a record came from, batches, parked rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from clientbase.access.models import User
+from clientbase.accounts.models import Account
+from clientbase.accounts.selectors import visible_accounts
+from clientbase.imports.models import ImportBatch, ParkedRow, RecordHistory
+from clientbase.sales.models import Order
+
+
+@dataclass(frozen=True)
+class ProvenanceEntry:
+    batch_id: int
+    source_system: str
+    file_name: str
+    status: str
+    what: str  # "account" or "orders" or "changed: field, field"
+
+
+def provenance_of(*, actor: User, account: Account) -> list[ProvenanceEntry]:
+    """The import batches that created or changed this account or brought its orders, newest
+    first; empty for an account the actor may not see."""
+    if not visible_accounts(actor=actor).filter(pk=account.pk).exists():
+        return []
+    what: dict[int, list[str]] = {}
+    if account.import_batch_id:
+        what.setdefault(account.import_batch_id, []).append("account")
+    for batch_id, field in RecordHistory.objects.filter(
+        model="accounts.account", object_id=account.pk
+    ).values_list("batch_id", "field"):
+        if field != "import_batch_id":
+            what.setdefault(batch_id, []).append(f"changed {field}")
+    order_batches = (
+        Order.objects.filter(account=account, import_batch_id__isnull=False)
+        .values_list("import_batch_id", flat=True)
+        .distinct()
+    )
+    for batch_id in order_batches:
+        what.setdefault(batch_id, []).append("orders")
+    batches = ImportBatch.objects.filter(pk__in=list(what)).order_by("-pk")
+    return [
+        ProvenanceEntry(
+            batch_id=batch.pk,
+            source_system=batch.source_system,
+            file_name=batch.file_name,
+            status=batch.status,
+            what=", ".join(dict.fromkeys(what[batch.pk])),
+        )
+        for batch in batches
+    ]
+
+
+def parked_rows(*, actor: User, batch: ImportBatch) -> QuerySet[ParkedRow]:
+    """Rows of a batch waiting for a fix. Who may see which batch is the access issue's call."""
+    del actor
+    return ParkedRow.objects.filter(batch=batch, resolved=False).order_by("row_number")
