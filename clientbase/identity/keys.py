@@ -205,9 +205,9 @@ _CYR = dict(zip("абвгдежзийклмнопрстуфхцчшщъыьэю�
 # so the comparison relies on the consonant skeleton below.
 _FA = {
     "ا": "a", "آ": "a", "أ": "a", "إ": "e", "ب": "b", "پ": "p", "ت": "t", "ث": "s", "ج": "j",
-    "چ": "ch", "ح": "h", "خ": "kh", "د": "d", "ذ": "z", "ر": "r", "ز": "z", "ژ": "zh", "س": "s",
+    "چ": "ch", "ح": "'h", "خ": "kh", "د": "d", "ذ": "z", "ر": "r", "ز": "z", "ژ": "zh", "س": "s",
     "ش": "sh", "ص": "s", "ض": "z", "ط": "t", "ظ": "z", "ع": "", "غ": "gh", "ف": "f", "ق": "gh",
-    "ک": "k", "گ": "g", "ل": "l", "م": "m", "ن": "n", "و": "u", "ه": "h", "ی": "i", "ئ": "i",
+    "ک": "k", "گ": "g", "ل": "l", "م": "m", "ن": "n", "و": "u", "ه": "'h", "ی": "i", "ئ": "i",
     "ء": "", "ؤ": "u", "\u064b": "", "\u064c": "", "\u064d": "", "\u064e": "a", "\u064f": "o",
     "\u0650": "e", "\u0651": "", "\u0652": "",
 }  # fmt: skip
@@ -233,7 +233,7 @@ _DIGRAPHS = (
 _VOWELISH = re.compile(r"[aeiouyv'`]")
 _FINAL_H = re.compile(r"h\b")
 _REPEAT = re.compile(r"(.)\1+")
-_NOT_ASCII_WORD = re.compile(r"[^a-z0-9 ]+")
+_NOT_ASCII_WORD = re.compile(r"[^a-z0-9' ]+")
 
 
 def latin_name(name: str) -> str:
