@@ -32,7 +32,11 @@ MODEL_OF = {
 
 def _write(actor: User | None, batch: ImportBatch, records: list[Any]) -> Any:
     target = batch.target
-    common: dict[str, Any] = {"actor": actor, "source_system": batch.source_system, "batch_id": batch.pk}
+    common: dict[str, Any] = {
+        "actor": actor,
+        "source_system": batch.source_system,
+        "batch_id": batch.pk,
+    }
     if target == "accounts":
         from clientbase.accounts.services import import_accounts
 

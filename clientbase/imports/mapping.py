@@ -171,16 +171,15 @@ def auto_mapping(headers: list[str], target: str) -> dict[str, str]:
 
 
 def check_mapping(mapping: dict[str, str], headers: list[str], target: str) -> list[str]:
-    """Problems with a mapping, as sentences: unknown headers or fields, required fields left
-    unmapped."""
+    """Problems with a mapping, as sentences: unknown fields, required fields left unmapped.
+    Headers the file lacks are skipped: one template serves variants of an export."""
     fields = TARGETS[target].fields
-    problems = [_("the file has no column %(h)r") % {"h": h} for h in mapping if h not in headers]
-    problems += [
+    problems = [
         _("%(f)r is not a field of %(t)s") % {"f": f, "t": target}
         for f in mapping.values()
         if f not in fields
     ]
-    mapped = set(mapping.values())
+    mapped = {f for h, f in mapping.items() if h in headers}
     for group in TARGETS[target].required_any:
         if not mapped & set(group):
             problems.append(
