@@ -30,18 +30,22 @@ def provenance_of(*, actor: User, account: Account) -> list[ProvenanceEntry]:
     what: dict[int, list[str]] = {}
     if account.import_batch_id:
         what.setdefault(account.import_batch_id, []).append("account")
-    for batch_id, field in RecordHistory.objects.filter(
+    for batch_id, field, old in RecordHistory.objects.filter(
         model="accounts.account", object_id=account.pk
-    ).values_list("batch_id", "field"):
-        if field != "import_batch_id":
+    ).values_list("batch_id", "field", "old"):
+        if field == "import_batch_id":
+            if isinstance(old, int):  # the batch that held the account before this one
+                what.setdefault(old, []).append("account")
+        else:
             what.setdefault(batch_id, []).append(f"changed {field}")
     order_batches = (
         Order.objects.filter(account=account, import_batch_id__isnull=False)
         .values_list("import_batch_id", flat=True)
         .distinct()
     )
-    for batch_id in order_batches:
-        what.setdefault(batch_id, []).append("orders")
+    for order_batch in order_batches:
+        if order_batch is not None:
+            what.setdefault(order_batch, []).append("orders")
     batches = ImportBatch.objects.filter(pk__in=list(what)).order_by("-pk")
     return [
         ProvenanceEntry(
