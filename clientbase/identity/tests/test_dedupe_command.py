@@ -27,7 +27,8 @@ def test_it_prints_a_summary_of_the_run(
     main(["dedupe", "--threshold", "0.9"])
 
     out = capsys.readouterr().out
-    assert "Compared 0 accounts" in out and "at or above 0.9" in out
+    assert "Compared 0 accounts" in out
+    assert "at or above 0.9" in out
     assert MatchRun.objects.count() == 1
 
 

@@ -54,7 +54,8 @@ def test_it_finds_the_planted_pair_and_says_which_fields_agreed(
     assert candidate.agreements["phone"] == "exact"
     assert candidate.agreements["name"] in ("exact", "skeleton")
     assert "tax_id" in candidate.found_by
-    assert run.pairs_above_threshold == 1 and run.candidates_new == 1
+    assert run.pairs_above_threshold == 1
+    assert run.candidates_new == 1
     assert NameKey.objects.count() == Account.objects.count()
     assert AuditEvent.objects.filter(action="identity.dedupe", object_id=str(run.pk)).exists()
 

@@ -60,7 +60,8 @@ def test_an_exact_tax_id_phone_or_email_is_reason_enough(
     by_phone = similar_accounts(actor=owner, legal_name="Другое", phone="8 (495) 123-45-67")
     by_email = similar_accounts(actor=owner, legal_name="Другое", email="INFO@alfa.ru")
 
-    assert by_tax[0].account == account and by_tax[0].reasons == ["tax_id"]
+    assert by_tax[0].account == account
+    assert by_tax[0].reasons == ["tax_id"]
     assert by_phone[0].reasons == ["phone"]
     assert by_email[0].reasons == ["email"]
     assert by_tax[0].score == 100.0
