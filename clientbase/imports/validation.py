@@ -295,9 +295,32 @@ class RowPlan:
     missing_required: list[str]
 
 
+def _cached(check: Check) -> Check:
+    """Registers repeat their INNs, product codes, dates and quantities: check each once."""
+    cache: dict[Any, Any] = {}
+
+    def cached(value: Any) -> Any:
+        try:
+            return cache[value]
+        except KeyError:
+            out = check(value)
+            if len(cache) < 200_000:
+                cache[value] = out
+            return out
+        except TypeError:  # unhashable (a JSON list)
+            return check(value)
+
+    return cached
+
+
 def plan_for(headers: list[str], mapping: dict[str, str], spec: TargetSpec) -> RowPlan:
     columns = [
-        (headers.index(header), header, name, spec.fields[name])
+        (
+            headers.index(header),
+            header,
+            name,
+            FieldSpec(_cached(spec.fields[name].check), spec.fields[name].required),
+        )
         for header, name in mapping.items()
         if header in headers and name in spec.fields
     ]
@@ -311,10 +334,15 @@ def check_row(row: int, cells: list[Any], plan: RowPlan) -> tuple[dict[str, Any]
     errors: list[RowError] = []
     for index, header, name, spec in plan.columns:
         value = cells[index]
-        if isinstance(value, str) and value[:1] == "=" and len(value) > 1:
-            errors.append(RowError(row, header, value[:200], _("formulas are not imported")))
-            continue
-        if is_blank(value):
+        if value.__class__ is str:
+            if value[:1] == "=" and len(value) > 1:
+                errors.append(RowError(row, header, value[:200], _("formulas are not imported")))
+                continue
+            if not value or value.isspace():
+                if spec.required:
+                    errors.append(RowError(row, header, "", _("required")))
+                continue
+        elif value is None:
             if spec.required:
                 errors.append(RowError(row, header, "", _("required")))
             continue
