@@ -252,7 +252,9 @@ def _score(con: duckdb.DuckDBPyConnection, records: pa.Table, n: int) -> pa.Tabl
     db_api = DuckDBAPI(connection=con)
     frame = db_api.register(records, table_name="identity_records")
     linker = Linker(frame, _settings(n), log_level=logging.ERROR)
-    linker.training.estimate_u_using_random_sampling(max_pairs=300_000, seed=SEED)
+    linker.training.estimate_u_using_random_sampling(
+        max_pairs=300_000, seed=SEED, min_count_per_level=None, num_chunks=1
+    )
     # EM on two blockings that share no comparison, so each comparison's m gets estimated.
     for rule in (block_on("skel"), block_on("domain1")):
         linker.training.estimate_parameters_using_expectation_maximisation(
