@@ -22,7 +22,6 @@ import resource
 import sys
 import tempfile
 import time
-from decimal import Decimal
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 

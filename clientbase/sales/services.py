@@ -342,13 +342,12 @@ def _insert_fresh(
     with connection.cursor() as cursor:
         cursor.executemany(
             f"INSERT INTO sales_order ({_ORDER_COLUMNS}) VALUES ({', '.join(['%s'] * 13)})",  # noqa: S608
-            [_sqlite_row(row) for row in order_rows],
+            [
+                (a, b, c, d, e, f, g.isoformat(), h, str(i), str(j), str(k), m, n)
+                for a, b, c, d, e, f, g, h, i, j, k, m, n in order_rows
+            ],
         )
     _insert_lines(connection, line_rows)
-
-
-def _sqlite_row(row: tuple[Any, ...]) -> tuple[Any, ...]:
-    return tuple(str(v) if isinstance(v, Decimal | dt.date) else v for v in row)
 
 
 def _insert_lines(connection: Any, rows: list[tuple[Any, ...]]) -> None:
@@ -360,7 +359,8 @@ def _insert_lines(connection: Any, rows: list[tuple[Any, ...]]) -> None:
             return
         cursor.executemany(
             f"INSERT INTO sales_orderline ({_LINE_COLUMNS}) VALUES (%s, %s, %s, %s, %s)",  # noqa: S608
-            [_sqlite_row(row) for row in rows],
+            # Explicit tuples: SQLite binds no Decimal, and a generic converter costs more here.
+            [(o, p, str(q), str(r), str(c)) for o, p, q, r, c in rows],
         )
 
 
