@@ -70,7 +70,8 @@ SYNONYMS: dict[str, dict[str, list[str]]] = {
         "status": ["status", "статус", "وضعیت"],
     },
     "contacts": {
-        **_COMMON,
+        "phone": _COMMON["phone"],
+        "email": _COMMON["email"],
         "external_id": [*_COMMON["external_id"], "contact id"],
         "full_name": [
             "full name",
