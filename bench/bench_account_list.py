@@ -74,6 +74,8 @@ def main() -> None:
     contact = Contact.objects.exclude(email="").order_by("id").first()
     with_phone = Account.objects.exclude(phone="").order_by("id").first()
     name_part = sample.display_name.split()[-1][:6]
+    # A selective fragment (the sample's longest word) forces a scan for few matches: worst case.
+    rare_part = max(sample.display_name.split(), key=len)[:8]
     url = reverse("web:account_list")
 
     from clientbase.accounts.selectors import AccountListQuery, account_list
@@ -94,6 +96,7 @@ def main() -> None:
         ("page 21 by keyset cursor", director, {"after": after}),
         ("first page sorted by -created", director, {"sort": "-created"}),
         (f"search name fragment {name_part!r}", director, {"q": name_part}),
+        (f"search rare fragment {rare_part!r}", director, {"q": rare_part}),
     ]
     if rep is not None:
         scenarios.append(("first page (rep, own scope)", rep, {}))
