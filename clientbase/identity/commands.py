@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 
 def cmd_dedupe(args: argparse.Namespace) -> None:
@@ -30,7 +31,7 @@ def cmd_dedupe(args: argparse.Namespace) -> None:
     )
 
 
-def add_dedupe_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_dedupe_parser(commands: Any) -> None:
     dedupe = commands.add_parser("dedupe", help="find duplicate accounts across the whole base")
     dedupe.add_argument(
         "--threshold", type=float, default=0.99, help="match probability for the review queue"

@@ -165,9 +165,13 @@ plc | jsc | pjsc | cjsc | ojsc | llp | lp | ag | sa | s a | ie | fze | fzco | fz
 
 
 @functools.cache
-def _legal_forms() -> tuple[tuple[str, ...], ...]:
+def _legal_forms() -> dict[str, tuple[tuple[str, ...], ...]]:
+    """Legal forms by their first word, longest first: one dict lookup per word of a name."""
     phrases = {tuple(p.split()) for p in _LEGAL_FORM_PHRASES.split("|") if p.strip()}
-    return tuple(sorted(phrases, key=len, reverse=True))
+    by_first: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in sorted(phrases, key=len, reverse=True):
+        by_first.setdefault(phrase[0], []).append(phrase)
+    return {first: tuple(forms) for first, forms in by_first.items()}
 
 
 def _strip_forms(tokens: list[str]) -> list[str]:
@@ -175,7 +179,7 @@ def _strip_forms(tokens: list[str]) -> list[str]:
     out: list[str] = []
     i = 0
     while i < len(tokens):
-        for form in forms:
+        for form in forms.get(tokens[i], ()):
             if tuple(tokens[i : i + len(form)]) == form:
                 i += len(form)
                 break
@@ -236,6 +240,7 @@ _REPEAT = re.compile(r"(.)\1+")
 _NOT_ASCII_WORD = re.compile(r"[^a-z0-9' ]+")
 
 
+@functools.lru_cache(maxsize=1 << 17)
 def latin_name(name: str) -> str:
     """The name key in Latin letters, words joined by single spaces: 'romashka plyus'."""
     return _NOT_ASCII_WORD.sub("", to_latin(name_key(name)))
