@@ -275,4 +275,8 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    # Run the importable module, not this __main__ copy, so that CommandError raised by the
+    # apps' command modules (imported from clientbase.cli) is the class caught here.
+    from clientbase.cli import main as installed_main
+
+    installed_main()
