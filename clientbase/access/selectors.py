@@ -31,10 +31,10 @@ def scope_of(user: User) -> Scope:
     return ROLE_SCOPE.get(user.role, Scope.OWN)
 
 
-def team_subtree_ids(root_ids: Iterable[int]) -> set[int]:
-    """The given teams and all teams below them (one query; teams are few)."""
+def team_subtree_ids(root_ids: Iterable[int], edges: Iterable[tuple[int, int | None]]) -> set[int]:
+    """The given teams and all teams below them, from (team id, parent id) pairs."""
     children: dict[int | None, list[int]] = {}
-    for team_id, parent_id in Team.objects.values_list("id", "parent_id"):
+    for team_id, parent_id in edges:
         children.setdefault(parent_id, []).append(team_id)
     found: set[int] = set()
     stack = list(root_ids)
@@ -53,11 +53,13 @@ def visible_user_ids(user: User) -> set[int] | None:
     if scope == Scope.ALL:
         return None
     if scope == Scope.TEAM:
-        roots = set(Team.objects.filter(lead=user).values_list("id", flat=True))
+        # Teams are few: one query for the whole tree, one for the members.
+        teams = list(Team.objects.values_list("id", "parent_id", "lead_id"))
+        roots = {team_id for team_id, _parent, lead_id in teams if lead_id == user.pk}
         if user.team_id is not None:
             roots.add(user.team_id)
-        teams = team_subtree_ids(roots)
-        ids = set(User.objects.filter(team_id__in=teams).values_list("id", flat=True))
+        subtree = team_subtree_ids(roots, ((t, p) for t, p, _lead in teams))
+        ids = set(User.objects.filter(team_id__in=subtree).values_list("id", flat=True))
         ids.add(user.pk)
         return ids
     return {user.pk}
