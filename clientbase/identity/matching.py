@@ -125,7 +125,7 @@ FROM (
 """  # noqa: S608 - built from constants only
 
 
-def _settings(n: int) -> Any:
+def _settings(n: int, u_shared: dict[str, float]) -> Any:
     import splink.comparison_level_library as cll
     import splink.comparison_library as cl
     from splink import SettingsCreator
@@ -151,15 +151,23 @@ def _settings(n: int) -> Any:
 
     # Shared keys are strongly correlated (a shared e-mail implies a shared domain), which
     # misleads EM: their m stay at these prior rates; EM learns the name and city levels.
+    # Phones' and tax ids' u is counted exactly over all pairs (see _shared_key_u): a random
+    # sample of a few hundred thousand pairs almost never sees two strangers share one. Mail
+    # boxes and domains keep their sampled u: office@ and info@ boxes on one domain are shared
+    # by related companies, so they must not outweigh a name and a phone.
     def array(column: str, label: str, m_same: float) -> Any:
+        exact: dict[str, Any] = {"m_probability": m_same, "fix_m_probability": True}
+        differs: dict[str, Any] = {"m_probability": 1 - m_same, "fix_m_probability": True}
+        if column in u_shared:
+            u = min(max(u_shared[column], 1e-12), 0.5)
+            exact |= {"u_probability": u, "fix_u_probability": True}
+            differs |= {"u_probability": 1 - u, "fix_u_probability": True}
         return cl.CustomComparison(
             output_column_name=label,
             comparison_levels=[
                 cll.NullLevel(column),
-                cll.ArrayIntersectLevel(column, 1).configure(
-                    m_probability=m_same, label_for_charts="exact", fix_m_probability=True
-                ),
-                cll.ElseLevel().configure(m_probability=1 - m_same, fix_m_probability=True),
+                cll.ArrayIntersectLevel(column, 1).configure(label_for_charts="exact", **exact),
+                cll.ElseLevel().configure(**differs),
             ],
         )
 
@@ -248,12 +256,28 @@ def find_duplicates(
     return MatchResult(accounts=n, pairs=pairs, names=names)
 
 
+_KEY_COLUMNS = {"tax_id": "taxes", "phone": "phones"}
+
+
+def _shared_key_u(con: duckdb.DuckDBPyConnection, n: int) -> dict[str, float]:
+    """Share of all pairs that share a key of each kind: an upper bound of u (true duplicates
+    are counted too, which only makes the evidence of a shared key look weaker)."""
+    rows = con.sql(
+        "SELECT kind, sum(c * (c - 1) / 2) FROM ("
+        " SELECT kind, key, count(DISTINCT uid) AS c FROM keys"
+        " WHERE kind IN ('tax_id', 'phone') GROUP BY kind, key"
+        ") GROUP BY kind"
+    ).fetchall()
+    total = n * (n - 1) / 2
+    return {_KEY_COLUMNS[kind]: float(pairs or 0) / total for kind, pairs in rows}
+
+
 def _score(con: duckdb.DuckDBPyConnection, records: pa.Table, n: int) -> pa.Table:
     from splink import DuckDBAPI, Linker, block_on
 
     db_api = DuckDBAPI(connection=con)
     frame = db_api.register(records, table_name="identity_records")
-    linker = Linker(frame, _settings(n), log_level=logging.ERROR)
+    linker = Linker(frame, _settings(n, _shared_key_u(con, n)), log_level=logging.ERROR)
     linker.training.estimate_u_using_random_sampling(
         max_pairs=300_000, seed=SEED, min_count_per_level=None, num_chunks=1
     )
