@@ -101,7 +101,7 @@ def search_condition(q: str) -> Q:
         for region in ("RU", "IR"):
             with contextlib.suppress(ValueError):
                 phones.add(e164(q, region))
-        ids = (
+        key_ids = (
             TaxIdentifier.objects.filter(value=numeric)
             .values_list("account_id")
             .union(
@@ -111,7 +111,7 @@ def search_condition(q: str) -> Q:
                 ),
             )
         )
-        return Q(pk__in=[row[0] for row in ids[:MAX_KEY_MATCHES]])
+        return Q(pk__in=[row[0] for row in key_ids[:MAX_KEY_MATCHES]])
     return Q(search_name__contains=fold(q))
 
 
