@@ -67,6 +67,30 @@ def _write(actor: User | None, batch: ImportBatch, records: list[Any]) -> Any:
     return import_orders(orders=orders, **common)
 
 
+def _write_chunk(actor: User | None, batch: ImportBatch, spool_dir: Path, number: int) -> Any:
+    """A chunk spooled as Arrow files by the column-wise pass 1, else as a pickle."""
+    stem = f"{number:06d}"
+    if (spool_dir / f"{stem}.orders.arrow").exists():
+        import pyarrow as pa
+
+        from clientbase.sales.services import import_order_table
+
+        tables = [
+            pa.ipc.open_file(pa.memory_map(str(spool_dir / f"{stem}.{part}.arrow"))).read_all()
+            for part in ("orders", "lines")
+        ]
+        return import_order_table(
+            actor=actor,
+            source_system=batch.source_system,
+            batch_id=batch.pk,
+            orders=tables[0],
+            lines=tables[1],
+        )
+    with (spool_dir / f"{stem}.pkl").open("rb") as handle:
+        records = pickle.load(handle)  # noqa: S301 - our own spool, written by pass 1
+    return _write(actor, batch, records)
+
+
 def _kill_hook(chunk: int) -> None:
     """Test hook: die like `kill -9` in the middle of a chunk's transaction."""
     at = os.environ.get("CLIENTBASE_IMPORT_KILL_AT_CHUNK")
@@ -83,10 +107,8 @@ def apply_chunks(
     for number in range(total):
         if number in done:
             continue
-        with (spool_dir / f"{number:06d}.pkl").open("rb") as handle:
-            records = pickle.load(handle)  # noqa: S301 - our own spool, written by pass 1
         with transaction.atomic():
-            outcome = _write(actor, batch, records)
+            outcome = _write_chunk(actor, batch, spool_dir, number)
             RecordHistory.objects.bulk_create(
                 (
                     RecordHistory(

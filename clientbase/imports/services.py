@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from clientbase.access.models import User
 from clientbase.access.services import record_audit
 from clientbase.imports.applying import MODEL_OF, apply_chunks
-from clientbase.imports.checking import Checker
+from clientbase.imports.fast_orders import check_file
 from clientbase.imports.mapping import auto_mapping, check_mapping
 from clientbase.imports.models import (
     BatchStatus,
@@ -124,7 +124,9 @@ def run_import(
     plan = plan_for(table.headers, columns, spec_set[target])
     chunk_size = chunk_size or int(getattr(settings, "IMPORT_CHUNK_ROWS", DEFAULT_CHUNK))
     if dry_run:
-        return _dry_run(actor, table, target, plan, columns, source_system, chunk_size, progress)
+        return _dry_run(
+            actor, path, table, target, plan, columns, source_system, chunk_size, progress
+        )
 
     sha = file_sha256(path)
     batch = (
@@ -164,7 +166,8 @@ def run_import(
     if batch.chunks_total is None or not spool.exists():
         ParkedRow.objects.filter(batch=batch).delete()  # a crashed pass 1 is redone whole
         shutil.rmtree(spool, ignore_errors=True)
-        checked = Checker(
+        checked = check_file(
+            path=path,
             table=table,
             target=target,
             plan=plan,
@@ -174,7 +177,7 @@ def run_import(
             park_batch_id=batch.pk if batch.mode == "valid-rows" else None,
             chunk_size=chunk_size,
             progress=progress,
-        ).run()
+        )
         batch.chunks_total = checked.chunks
         batch.error_count = checked.rejected_rows
         batch.counts = {"rows": checked.rows, "rejected": checked.rejected_rows}
@@ -210,6 +213,7 @@ def run_import(
 
 def _dry_run(
     actor: User | None,
+    table_path: Path,
     table: Any,
     target: str,
     plan: Any,
@@ -226,7 +230,8 @@ def _dry_run(
         batch = ImportBatch.objects.create(
             source_system=source_system, target=target, status=BatchStatus.RUNNING
         )
-        checked = Checker(
+        checked = check_file(
+            path=table_path,
             table=table,
             target=target,
             plan=plan,
@@ -236,7 +241,7 @@ def _dry_run(
             park_batch_id=None,
             chunk_size=chunk_size,
             progress=progress,
-        ).run()
+        )
         batch.chunks_total = checked.chunks
         counts = apply_chunks(actor=actor, batch=batch, spool_dir=work / "chunks", progress=None)
         transaction.set_rollback(True)
