@@ -135,6 +135,17 @@ class Account(Provenance, TimeStamped):
         _("custom fields"), default=dict, blank=True
     )
     tags = models.ManyToManyField(Tag, blank=True, related_name="accounts")
+    # Set when this account was merged into another: the row stays as a tombstone that keeps
+    # its provenance (so re-imports still find it) and resolves to the survivor.
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        db_index=True,
+        related_name="merged_from",
+    )
 
     class Meta(Provenance.Meta):
         verbose_name = _("account")
@@ -233,3 +244,54 @@ class Consent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.purpose}={self.granted}"
+
+
+class MergeRecord(models.Model):
+    """One merge of `merged` into `survivor`, with everything needed to undo it exactly."""
+
+    survivor = models.ForeignKey(
+        Account, on_delete=models.PROTECT, related_name="+", verbose_name=_("survivor")
+    )
+    merged = models.ForeignKey(
+        Account, on_delete=models.PROTECT, related_name="+", verbose_name=_("merged account")
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("merged by"),
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    # {"phone": "merged", ...}: the choice made (explicit or by survivorship) for each field.
+    field_choices: models.JSONField[Any, Any] = models.JSONField(_("field choices"), default=dict)
+    survivor_before: models.JSONField[Any, Any] = models.JSONField(default=dict)
+    merged_before: models.JSONField[Any, Any] = models.JSONField(default=dict)
+    # {"orders": [ids], "deals": [...], "activities": [...], "contacts": [...],
+    #  "tax_ids": [...], "tags": [...], "consents": [...]}
+    moved: models.JSONField[Any, Any] = models.JSONField(default=dict)
+    # Tax ids of the merged account that conflicted with the survivor's: [{"kind", "value"}].
+    tax_id_conflicts: models.JSONField[Any, Any] = models.JSONField(default=list)
+    candidate = models.ForeignKey(
+        "identity.DuplicateCandidate",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    undone_at = models.DateTimeField(_("undone"), null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("undone by"),
+    )
+
+    class Meta:
+        verbose_name = _("account merge")
+
+    def __str__(self) -> str:
+        return f"{self.merged_id} -> {self.survivor_id}"

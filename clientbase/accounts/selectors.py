@@ -57,19 +57,43 @@ LIST_COLUMNS = (
 
 def visible_accounts(*, actor: User) -> QuerySet[Account]:
     """All accounts `actor` may see: the base of every other account read."""
-    return Account.objects.filter(owned_by_visible(actor, "owner", "account_manager"))
+    return Account.objects.filter(
+        owned_by_visible(actor, "owner", "account_manager"), merged_into__isnull=True
+    )
+
+
+def resolve_account_id(account_id: int) -> int:
+    """The id a (possibly merged-away) account id now lives under: follows the merge chain."""
+    seen = {account_id}
+    current = account_id
+    while True:
+        target = Account.objects.filter(pk=current).values_list("merged_into_id", flat=True).first()
+        if target is None or target in seen:
+            return current
+        seen.add(target)
+        current = target
 
 
 def get_account(*, actor: User, account_id: int) -> Account:
-    """One account, or 404 when it does not exist *or* the actor may not see it (no oracle)."""
+    """One account, or 404 when it does not exist *or* the actor may not see it (no oracle).
+
+    A merged-away id resolves to its survivor (the caller compares ids to redirect); the
+    chain is only followed on a miss, so the common case stays one query.
+    """
+    accounts = visible_accounts(actor=actor).select_related(
+        "owner", "account_manager", "source_channel", "source_campaign"
+    )
     try:
-        return (
-            visible_accounts(actor=actor)
-            .select_related("owner", "account_manager", "source_channel", "source_campaign")
-            .get(pk=account_id)
-        )
+        return accounts.get(pk=account_id)
     except Account.DoesNotExist:
-        raise Http404("No such account") from None
+        pass
+    survivor_id = resolve_account_id(account_id)
+    try:
+        if survivor_id != account_id:
+            return accounts.get(pk=survivor_id)
+    except Account.DoesNotExist:
+        pass
+    raise Http404("No such account")
 
 
 # --- Search ----------------------------------------------------------------------------------

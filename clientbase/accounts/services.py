@@ -13,6 +13,7 @@ from django.db import transaction
 from clientbase.access.models import User
 from clientbase.access.selectors import owned_by_visible
 from clientbase.access.services import diff, record_audit
+from clientbase.accounts.merging import merge_accounts, undo_merge
 from clientbase.accounts.models import (
     Account,
     Contact,
@@ -21,6 +22,8 @@ from clientbase.accounts.models import (
     TaxIdentifier,
 )
 from clientbase.core.text import e164, fold
+
+__all__ = ["merge_accounts", "undo_merge"]  # merging lives in its own module (size)
 
 ACCOUNT_EDITABLE = frozenset(
     {

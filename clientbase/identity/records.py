@@ -57,7 +57,7 @@ def _load(account_ids: Iterable[int] | None) -> dict[int, _Acc]:
     with connection.cursor() as cur:
         cur.execute(
             "SELECT id, legal_name, display_name, aliases, city, country, phone, email "
-            "FROM accounts_account"
+            "FROM accounts_account WHERE merged_into_id IS NULL"  # tombstones are not candidates
         )
         for pk, legal, display, aliases, city, country, phone, email in cur.fetchall():
             if only is not None and pk not in only:

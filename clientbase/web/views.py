@@ -91,6 +91,8 @@ def account_export(request: HttpRequest) -> FileResponse:
 def account_detail(request: HttpRequest, account_id: int) -> HttpResponse:
     actor = acting_user(request)
     account = selectors.get_account(actor=actor, account_id=account_id)
+    if account.pk != account_id:  # a merged-away account: its survivor has the real page
+        return redirect("web:account_detail", account_id=account.pk)
     context = {
         "account": account,
         "tax_ids": list(account.tax_ids.all()),
