@@ -150,10 +150,13 @@ def _ensure_mergeable(actor: User | None, survivor: Account, merged: Account) ->
             raise PermissionDenied(_("You may only merge accounts you can see."))
 
 
-def _merged_aliases(survivor: Account, merged: Account) -> list[str]:
-    aliases = list(survivor.aliases or [])
-    taken = {fold(n) for n in [survivor.legal_name, survivor.display_name, *aliases] if n}
-    for name in [merged.legal_name, merged.display_name, *(merged.aliases or [])]:
+def _merged_aliases(survivor: Account, merged: Account, legal: str, display: str) -> list[str]:
+    """Every name either account went by, except the two the survivor now carries."""
+    aliases: list[str] = []
+    taken = {fold(legal), fold(display)}
+    names = [*(survivor.aliases or []), survivor.legal_name, survivor.display_name]
+    names += [merged.legal_name, merged.display_name, *(merged.aliases or [])]
+    for name in names:
         if isinstance(name, str) and name and fold(name) not in taken:
             aliases.append(name)
             taken.add(fold(name))
@@ -213,9 +216,15 @@ def merge_accounts(
             custom = dict(merged.custom or {})
             custom.update({k: v for k, v in (survivor.custom or {}).items() if not _empty(v)})
             updates["custom"] = custom
+        aliases = _merged_aliases(
+            survivor,
+            merged,
+            updates.get("legal_name", survivor.legal_name),
+            updates.get("display_name", survivor.display_name),
+        )
         for attname, value in updates.items():
             setattr(survivor, attname, value)
-        survivor.aliases = _merged_aliases(survivor, merged)
+        survivor.aliases = aliases
         names = [survivor.display_name, survivor.legal_name, *survivor.aliases]
         survivor.search_name = fold(" ".join(names))[:600]
         updates.update(aliases=survivor.aliases, search_name=survivor.search_name)
