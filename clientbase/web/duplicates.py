@@ -1,0 +1,267 @@
+"""The duplicates review queue, a pair's side-by-side page, dismissing and merging a pair."""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_POST
+
+from clientbase.access.models import User
+from clientbase.accounts.models import Account, LifecycleStatus, TaxIdentifier
+from clientbase.accounts.selectors import visible_accounts
+from clientbase.identity.models import CandidateStatus, DuplicateCandidate
+from clientbase.identity.selectors import open_candidates
+from clientbase.identity.services import dismiss_candidate
+from clientbase.web.auth import is_htmx_swap, member_required
+from clientbase.web.templatetags.cb_dedupe import may_review_duplicates
+from clientbase.web.templatetags.cb_ui import choice_label, tax_kind
+from clientbase.web.views import acting_user
+
+PAGE_SIZE = 100
+THRESHOLDS = (50, 80, 90, 95, 99)
+DEFAULT_THRESHOLD = 80
+
+AGREEMENT_LABELS = {
+    "name": _("Name"),
+    "city": _("City"),
+    "phone": _("Phone"),
+    "email": _("E-mail"),
+    "domain": _("Web/e-mail domain"),
+    "tax_id": _("Tax id"),
+}
+LEVEL_LABELS = {
+    "exact": _("same"),
+    "skeleton": _("same in another script"),
+    "fuzzy_high": _("very similar"),
+    "fuzzy": _("similar"),
+    "differs": _("differs"),
+}
+# The fields put side by side, in the order shown, with the label each row gets.
+COMPARED = (
+    ("legal_name", _("Legal name")),
+    ("display_name", _("Display name")),
+    ("tax_ids", _("Tax ids")),
+    ("status", _("Status")),
+    ("phone", _("Phone")),
+    ("email", _("E-mail")),
+    ("website", _("Website")),
+    ("industry", _("Industry")),
+    ("country", _("Country")),
+    ("region", _("Region")),
+    ("city", _("City")),
+    ("address", _("Address")),
+    ("owner", _("Owner")),
+)
+# Fields the merge takes from one side as a whole; tax ids are combined, never chosen.
+CHOOSABLE = frozenset(name for name, _label in COMPARED) - {"tax_ids"}
+
+
+def _reviewer(request: HttpRequest) -> User:
+    """The same rule identity's dedupe uses: only a base-wide role reviews the whole base."""
+    actor = acting_user(request)
+    if not may_review_duplicates(actor):
+        raise PermissionDenied(_("Reviewing duplicates needs a base-wide role."))
+    return actor
+
+
+class QueueForm(forms.Form):
+    min = forms.TypedChoiceField(
+        label=_("Minimum probability"),
+        choices=[(t, f"{t}%") for t in THRESHOLDS],
+        coerce=int,
+        required=False,
+    )
+
+    def threshold(self) -> int:
+        self.is_valid()
+        return int(self.cleaned_data.get("min") or DEFAULT_THRESHOLD)
+
+
+def _agreements(candidate: DuplicateCandidate) -> list[dict[str, Any]]:
+    found = candidate.agreements or {}
+    return [
+        {
+            "field": AGREEMENT_LABELS[name],
+            "level": LEVEL_LABELS.get(str(found[name]), str(found[name])),
+            "agrees": found[name] != "differs",
+        }
+        for name in AGREEMENT_LABELS
+        if name in found
+    ]
+
+
+@dataclass(frozen=True)
+class PairRow:
+    candidate: DuplicateCandidate
+    percent: int
+    agreements: list[dict[str, Any]]
+
+
+@member_required
+@require_GET
+def duplicate_queue(request: HttpRequest) -> HttpResponse:
+    actor = _reviewer(request)
+    form = QueueForm(request.GET)
+    threshold = form.threshold()
+    pairs = open_candidates(actor=actor, min_probability=threshold / 100)
+    page = list(pairs[: PAGE_SIZE + 1])
+    rows = [
+        PairRow(candidate=c, percent=int(c.probability * 100), agreements=_agreements(c))
+        for c in page[:PAGE_SIZE]
+    ]
+    context = {
+        "form": form,
+        "threshold": threshold,
+        "thresholds": THRESHOLDS,
+        "rows": rows,
+        "more": len(page) > PAGE_SIZE,
+    }
+    return render(request, "web/duplicates.html", context)
+
+
+def _candidate(actor: User, candidate_id: int) -> DuplicateCandidate:
+    """The pair, if `actor` may see both of its accounts (404 otherwise, as for an account)."""
+    tax_ids = TaxIdentifier.objects.order_by("kind")
+    candidate = (
+        DuplicateCandidate.objects.select_related("left__owner", "right__owner")
+        .prefetch_related(
+            Prefetch("left__tax_ids", queryset=tax_ids),
+            Prefetch("right__tax_ids", queryset=tax_ids),
+        )
+        .filter(pk=candidate_id)
+        .first()
+    )
+    if candidate is None:
+        raise Http404
+    ids = [candidate.left_id, candidate.right_id]
+    if visible_accounts(actor=actor).filter(pk__in=ids).count() != 2:
+        raise Http404
+    return candidate
+
+
+def _value(account: Account, name: str) -> str:
+    if name == "tax_ids":
+        return ", ".join(f"{tax_kind(t.kind)} {t.value}" for t in account.tax_ids.all())
+    if name == "status":
+        return choice_label(LifecycleStatus, account.status)
+    if name == "owner":
+        owner = account.owner
+        return (owner.get_full_name() or owner.get_username()) if owner else ""
+    return str(getattr(account, name) or "")
+
+
+def _comparison(candidate: DuplicateCandidate) -> list[dict[str, Any]]:
+    rows = []
+    for name, label in COMPARED:
+        left, right = _value(candidate.left, name), _value(candidate.right, name)
+        rows.append(
+            {
+                "name": name,
+                "label": label,
+                "left": left,
+                "right": right,
+                "differs": left != right,
+                "choosable": name in CHOOSABLE and left != right and bool(left and right),
+            }
+        )
+    return rows
+
+
+def _merge_service() -> Any:
+    """The merge service if it is installed, else None: the page then says merging is not
+    available rather than pretending. Looked up per request, by name, on purpose."""
+    for module_name in ("clientbase.accounts.merging", "clientbase.accounts.services"):
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError:
+            continue
+        service = getattr(module, "merge_accounts", None)
+        if callable(service):
+            return service
+    return None
+
+
+@member_required
+@require_GET
+def duplicate_detail(request: HttpRequest, candidate_id: int) -> HttpResponse:
+    actor = _reviewer(request)
+    candidate = _candidate(actor, candidate_id)
+    return _render_detail(request, candidate, errors=[], status=200)
+
+
+def _render_detail(
+    request: HttpRequest, candidate: DuplicateCandidate, *, errors: list[str], status: int
+) -> HttpResponse:
+    context = {
+        "candidate": candidate,
+        "percent": int(candidate.probability * 100),
+        "agreements": _agreements(candidate),
+        "rows": [
+            {**row, "chosen": request.POST.get(f"keep_{row['name']}", "")}
+            for row in _comparison(candidate)
+        ],
+        "is_open": candidate.status == CandidateStatus.OPEN,
+        "can_merge": _merge_service() is not None,
+        "errors": errors,
+        "survivor": request.POST.get("survivor", "left"),
+    }
+    return render(request, "web/duplicate_detail.html", context, status=status)
+
+
+@member_required
+@require_POST
+def duplicate_dismiss(request: HttpRequest, candidate_id: int) -> HttpResponse:
+    actor = _reviewer(request)
+    candidate = _candidate(actor, candidate_id)
+    error = ""
+    try:
+        dismiss_candidate(actor=actor, candidate=candidate)
+    except ValidationError as exc:
+        error = " ".join(exc.messages)
+    if is_htmx_swap(request):
+        return render(
+            request, "web/duplicates.html#dismissed", {"candidate": candidate, "error": error}
+        )
+    return redirect("web:duplicate_queue")
+
+
+@member_required
+@require_POST
+def duplicate_merge(request: HttpRequest, candidate_id: int) -> HttpResponse:
+    actor = _reviewer(request)
+    candidate = _candidate(actor, candidate_id)
+    merge_accounts = _merge_service()
+    if merge_accounts is None:
+        return _render_detail(
+            request, candidate, errors=[str(_("Merging is not available yet."))], status=409
+        )
+    left_survives = request.POST.get("survivor", "left") != "right"
+    survivor, merged = (
+        (candidate.left, candidate.right) if left_survives else (candidate.right, candidate.left)
+    )
+    # "keep_<field>" is left/right; the merge service wants survivor/merged per field.
+    field_choices: dict[str, str] = {}
+    for name in CHOOSABLE:
+        side = request.POST.get(f"keep_{name}")
+        if side in ("left", "right"):
+            field_choices[name] = "survivor" if (side == "left") == left_survives else "merged"
+    try:
+        merge_accounts(
+            actor=actor,
+            survivor=survivor,
+            merged=merged,
+            field_choices=field_choices,
+            candidate=candidate,
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+        return _render_detail(request, candidate, errors=messages, status=400)
+    return redirect("web:account_detail", survivor.pk)
