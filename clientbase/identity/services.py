@@ -1,4 +1,5 @@
-"""Writes of identity resolution: a dedupe run and its candidates, and dismissing a pair."""
+"""Writes of identity resolution: a dedupe run and its candidates, dismissing a pair, and
+merging the surest pairs automatically."""
 
 from __future__ import annotations
 
@@ -172,3 +173,47 @@ def dismiss_candidate(*, actor: User, candidate: DuplicateCandidate) -> Duplicat
             changes={"left": locked.left_id, "right": locked.right_id},
         )
     return locked
+
+
+def auto_merge(*, actor: User | None, min_probability: float) -> tuple[int, int]:
+    """Merge every open pair at or above `min_probability`, each in its own merge.
+
+    The survivor is the older account (then the one with more orders). A pair whose account
+    was already merged away in this pass is merged through its survivor. Returns (merged,
+    skipped); a pair that cannot be merged is skipped and stays open for review.
+    """
+    from clientbase.accounts.merging import choose_survivor
+    from clientbase.accounts.models import Account
+    from clientbase.accounts.selectors import resolve_account_id
+    from clientbase.accounts.services import merge_accounts
+
+    if not 0.0 < min_probability <= 1.0:
+        raise ValidationError({"min_probability": _("Give a probability above 0 and at most 1.")})
+    if actor is not None and scope_of(actor) != Scope.ALL:
+        raise PermissionDenied(_("Merging across the whole base needs a base-wide role."))
+    pairs = list(
+        DuplicateCandidate.objects.filter(
+            status=CandidateStatus.OPEN, probability__gte=min_probability
+        )
+        .order_by("-probability", "id")
+        .values_list("id", "left_id", "right_id")
+    )
+    merged = skipped = 0
+    for candidate_id, left_id, right_id in pairs:
+        a_id, b_id = resolve_account_id(left_id), resolve_account_id(right_id)
+        candidate = DuplicateCandidate.objects.get(pk=candidate_id)
+        if a_id == b_id:  # already together through an earlier merge of this pass
+            DuplicateCandidate.objects.filter(pk=candidate_id).update(
+                status=CandidateStatus.MERGED, decided_by=actor, decided_at=timezone.now()
+            )
+            continue
+        survivor, loser = choose_survivor(
+            Account.objects.get(pk=a_id), Account.objects.get(pk=b_id)
+        )
+        try:
+            merge_accounts(actor=actor, survivor=survivor, merged=loser, candidate=candidate)
+        except (ValidationError, PermissionDenied):
+            skipped += 1
+            continue
+        merged += 1
+    return merged, skipped

@@ -6,20 +6,6 @@ from clientbase.cli import main
 from clientbase.identity.models import MatchRun
 
 
-def test_auto_merge_says_in_one_line_that_merge_is_not_available_yet(
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    with pytest.raises(SystemExit) as exit_:
-        main(["dedupe", "--auto-merge-above", "0.99"])
-
-    assert exit_.value.code == 2
-    err = capsys.readouterr().err.strip().splitlines()
-    assert err == [
-        "clientbase: error: merge is not available yet: run without --auto-merge-above and "
-        "review the pairs"
-    ]
-
-
 @pytest.mark.django_db(transaction=True)
 def test_it_prints_a_summary_of_the_run(
     capsys: pytest.CaptureFixture[str], director: object
