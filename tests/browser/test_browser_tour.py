@@ -124,3 +124,98 @@ def test_a_user_logs_in_searches_and_opens_an_account(
     finally:
         context.close()
     assert problems == [], f"the browser reported errors: {problems}"
+
+
+# What the new-account page is given in each language: a name of an account that exists.
+TYPED_NAMES = {"en": "Northwind Traders LLC", "ru": "ООО Ромашка", "fa": "پارس پخش"}
+
+
+def _plant_duplicates(tour: Tour) -> None:
+    """A second record of each featured company, as another department's import leaves it,
+    then a real dedupe run so the queue has pairs and the entry-time check its name keys."""
+    from clientbase.accounts.services import create_account
+    from clientbase.identity.services import run_dedupe
+
+    for legal, name, phone, email, city, account in (
+        (
+            "Northwind Traders Limited",
+            "Northwind",
+            "+44 20 7123 4567",
+            "sales@northwind.example",
+            "London",
+            "en",
+        ),
+        ("Romashka LLC", "Romashka", "+7 495 123-45-67", "info@romashka.example", "Moscow", "ru"),
+        (
+            "Pars Pakhsh Co.",
+            "Pars Pakhsh",
+            "+98 21 8877 6655",
+            "info@parspakhsh.example",
+            "Tehran",
+            "fa",
+        ),
+    ):
+        create_account(
+            actor=None,
+            legal_name=legal,
+            display_name=name,
+            phone=phone,
+            email=email,
+            city=city,
+            owner=tour.featured[account].owner,
+        )
+    run_dedupe(actor=None)
+
+
+@pytest.mark.parametrize("language", ["en", "ru", "fa"])
+def test_a_director_is_warned_of_a_duplicate_and_reviews_the_queue(
+    live_server: Any, browser: Any, tour: Tour, language: str
+) -> None:
+    _plant_duplicates(tour)
+    viewer = tour.viewers[language]
+    existing = tour.featured[language]
+    context = browser.new_context(viewport=VIEWPORT, locale=language)
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.add_init_script(
+        "document.addEventListener('securitypolicyviolation', e =>"
+        " console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`));"
+    )
+    rtl = "rtl" if language == "fa" else "ltr"
+    try:
+        page.goto(f"{live_server.url}/login/?next=/accounts/")
+        page.fill("input[name=username]", viewer.username)
+        page.fill("input[name=password]", PASSWORD)
+        page.click("form.stack button[type=submit]")
+        page.wait_for_url("**/accounts/")
+
+        page.click("a[href='/accounts/new/']")
+        page.wait_for_url("**/accounts/new/")
+        assert page.locator("html").get_attribute("dir") == rtl
+        page.locator("input[name=legal_name]").press_sequentially(TYPED_NAMES[language], delay=20)
+        page.wait_for_selector("#duplicates .dup-item")
+        first = page.locator("#duplicates .dup-item a.row-link").first
+        names = page.locator("#duplicates .dup-item a.row-link").all_inner_texts()
+        assert existing.display_name in [n.strip() for n in names]
+        assert first.get_attribute("href", timeout=1000)
+        page.fill("input[name=city]", existing.city)
+        page.screenshot(path=str(SCREENSHOTS / f"new-account-{language}.png"), full_page=True)
+
+        page.click("a[href='/duplicates/']")
+        page.wait_for_url("**/duplicates/")
+        assert page.locator("html").get_attribute("dir") == rtl
+        assert page.locator(".pair").count() >= 1
+        page.select_option("select[name=min]", "50")
+        page.click(".toolbar button[type=submit]")
+        page.wait_for_url("**/duplicates/?min=50")
+        page.screenshot(path=str(SCREENSHOTS / f"duplicates-{language}.png"), full_page=True)
+
+        page.locator(".pair a.button-primary").first.click()
+        page.wait_for_url("**/duplicates/*/")
+        assert page.locator("tr.is-different").count() >= 1
+        page.screenshot(path=str(SCREENSHOTS / f"duplicate-pair-{language}.png"), full_page=True)
+    finally:
+        context.close()
+    assert problems == [], f"the browser reported errors: {problems}"

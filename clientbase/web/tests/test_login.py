@@ -13,7 +13,22 @@ from conftest import PASSWORD
 pytestmark = pytest.mark.django_db
 
 OPEN_PAGES = {"login", "logout"}
-SAMPLE_ARGS = {"account_detail": [1]}
+SAMPLE_ARGS = {
+    "account_detail": [1],
+    "duplicate_detail": [1],
+    "duplicate_dismiss": [1],
+    "duplicate_merge": [1],
+    **{
+        name: [1]
+        for name in (
+            "import_detail",
+            "import_mapping",
+            "import_progress",
+            "import_report",
+            "import_rollback",
+        )
+    },
+}
 
 
 def test_the_login_page_asks_for_a_username_and_password(client: Client) -> None:
