@@ -50,7 +50,12 @@ INSTALLED_APPS = [
     "clientbase.identity",
     "clientbase.web",
     "clientbase.api",
+    "django_tasks_db",
 ]
+
+# Imports run as background tasks: `clientbase worker` (or the one `serve`/`demo` start) runs them.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+IMPORT_UPLOAD_MAX_BYTES = env_int("CLIENTBASE_IMPORT_UPLOAD_MAX_BYTES", 200 * 1024 * 1024)
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

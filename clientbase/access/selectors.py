@@ -89,12 +89,13 @@ def company_settings() -> CompanySettings:
 # per-role rules, row limits and approvals; callers only ever ask `can` / `require`.
 
 EXPORT = "export"
+IMPORT = "import"
 
 ROLE_RIGHTS: dict[str, frozenset[tuple[str, str]]] = {
-    Role.ADMIN: frozenset({(EXPORT, "accounts")}),
-    Role.DIRECTOR: frozenset({(EXPORT, "accounts")}),
-    Role.ANALYST: frozenset({(EXPORT, "accounts")}),
-    Role.TEAM_LEAD: frozenset({(EXPORT, "accounts")}),
+    Role.ADMIN: frozenset({(EXPORT, "accounts"), (IMPORT, "account")}),
+    Role.DIRECTOR: frozenset({(EXPORT, "accounts"), (IMPORT, "account")}),
+    Role.ANALYST: frozenset({(EXPORT, "accounts"), (IMPORT, "account")}),
+    Role.TEAM_LEAD: frozenset({(EXPORT, "accounts"), (IMPORT, "account")}),
     Role.REP: frozenset(),
     Role.ACCOUNT_MANAGER: frozenset(),
     Role.MARKETING: frozenset(),

@@ -38,6 +38,13 @@ class ImportBatch(models.Model):
     # Chunks spooled by validation; the batch is done only when all of them are applied.
     chunks_total = models.IntegerField(null=True, blank=True)
     error_count = models.IntegerField(default=0)
+    # Written by the background task as it goes, read by the progress page: "checking" counts
+    # rows (total unknown, 0), "writing" counts chunks.
+    progress_stage = models.CharField(max_length=16, blank=True, default="")
+    progress_done = models.BigIntegerField(default=0)
+    progress_total = models.BigIntegerField(default=0)
+    # A failure the uploader should read (a bad file, a mapping that no longer fits).
+    message = models.TextField(blank=True, default="")
 
     class Meta:
         verbose_name = _("import batch")

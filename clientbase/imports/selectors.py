@@ -63,3 +63,15 @@ def parked_rows(*, actor: User, batch: ImportBatch) -> QuerySet[ParkedRow]:
     """Rows of a batch waiting for a fix. Who may see which batch is the access issue's call."""
     del actor
     return ParkedRow.objects.filter(batch=batch, resolved=False).order_by("row_number")
+
+
+def visible_batches(*, actor: User) -> QuerySet[ImportBatch]:
+    """Batches the actor may open and read the report of: their own; every one for an admin or
+    a director. Anyone else's batch is as if it did not exist (404, not 403)."""
+    from clientbase.access.models import Role
+
+    if not actor.is_active:
+        return ImportBatch.objects.none()
+    if actor.is_superuser or actor.role in (Role.ADMIN, Role.DIRECTOR):
+        return ImportBatch.objects.all()
+    return ImportBatch.objects.filter(created_by=actor)

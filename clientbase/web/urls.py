@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from clientbase.web import duplicates, new_account, views
+from clientbase.web import duplicates, imports, new_account, views
 
 app_name = "web"
 urlpatterns = [
@@ -25,4 +25,11 @@ urlpatterns = [
     path(
         "duplicates/<int:candidate_id>/merge/", duplicates.duplicate_merge, name="duplicate_merge"
     ),
+    path("imports/", imports.import_list, name="import_list"),
+    path("imports/new/", imports.import_new, name="import_new"),
+    path("imports/<int:batch_id>/", imports.import_detail, name="import_detail"),
+    path("imports/<int:batch_id>/mapping/", imports.import_mapping, name="import_mapping"),
+    path("imports/<int:batch_id>/progress/", imports.import_progress, name="import_progress"),
+    path("imports/<int:batch_id>/report.csv", imports.import_report, name="import_report"),
+    path("imports/<int:batch_id>/rollback/", imports.import_rollback, name="import_rollback"),
 ]
