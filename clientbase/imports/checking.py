@@ -16,6 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from clientbase.access.selectors import company_settings
@@ -69,12 +70,17 @@ class Resolver:
         self.by_external.update(
             Account.objects.filter(
                 source_system=self.source_system, external_id__in=ext
-            ).values_list("external_id", "id")
+            ).values_list(
+                "external_id",
+                Coalesce("merged_into_id", "id"),  # a merged-away account: its survivor
+            )
         )
         tax = {v["account_tax_id"] for v in values if "account_tax_id" in v} - set(self.by_tax)
         self.by_tax.update(dict.fromkeys(tax))
         self.by_tax.update(
-            TaxIdentifier.objects.filter(value__in=tax).values_list("value", "account_id")
+            TaxIdentifier.objects.filter(value__in=tax).values_list(
+                "value", Coalesce("account__merged_into_id", "account_id")
+            )
         )
 
     def account(self, values: dict[str, Any]) -> int | None:

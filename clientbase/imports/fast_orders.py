@@ -19,6 +19,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
+from django.db.models.functions import Coalesce
 
 from clientbase.access.selectors import company_settings
 from clientbase.accounts.models import Account, TaxIdentifier
@@ -292,7 +293,7 @@ class FastOrders:
             self.by_tax,
             keys,
             lambda ask: TaxIdentifier.objects.filter(value__in=ask).values_list(
-                "value", "account_id"
+                "value", Coalesce("account__merged_into_id", "account_id")
             ),
         )
 
@@ -302,7 +303,10 @@ class FastOrders:
             keys,
             lambda ask: Account.objects.filter(
                 source_system=self.source_system, external_id__in=ask
-            ).values_list("external_id", "id"),
+            ).values_list(
+                "external_id",
+                Coalesce("merged_into_id", "id"),  # a merged-away account: its survivor
+            ),
         )
 
     def _product(self, keys: list[str]) -> dict[Any, Any]:
