@@ -114,11 +114,15 @@ def test_only_base_wide_roles_see_the_queue_in_the_navigation(
         assert (f'href="{QUEUE}"' in html) is shown, user.username
 
 
-@pytest.mark.parametrize("who", ["owner", "lead", "outsider"])
+@pytest.mark.parametrize("who", ["owner", "lead", "outsider", "auditor"])
 def test_the_queue_and_its_actions_are_refused_to_other_roles(
     request: pytest.FixtureRequest, login: Login, pair: DuplicateCandidate, who: str
 ) -> None:
-    client = login(request.getfixturevalue(who))
+    if who == "auditor":  # sees the whole base, but only reads it
+        user = create_user(actor=None, username="audit", password=PASSWORD, role=Role.AUDITOR)
+    else:
+        user = request.getfixturevalue(who)
+    client = login(user)
 
     assert client.get(QUEUE).status_code == 403
     assert client.get(f"{QUEUE}{pair.pk}/").status_code == 403
