@@ -22,6 +22,7 @@ from clientbase.access.models import User
 from clientbase.access.selectors import owned_by_visible
 from clientbase.access.services import record_audit
 from clientbase.accounts.models import Account, Consent, Contact, MergeRecord, TaxIdentifier
+from clientbase.accounts.selectors import resolve_account_id
 from clientbase.activities.models import Activity
 from clientbase.core.text import fold
 from clientbase.sales.models import Deal, Order
@@ -264,6 +265,15 @@ def merge_accounts(
         )
 
         pair = sorted([survivor.pk, merged.pk])
+        if candidate is not None:
+            ends = sorted(resolve_account_id(i) for i in (candidate.left_id, candidate.right_id))
+            if ends != pair:
+                raise ValidationError(
+                    {
+                        "candidate": _("Candidate %(id)s is about other accounts.")
+                        % {"id": candidate.pk}
+                    }
+                )
         if candidate is None:
             candidate = DuplicateCandidate.objects.filter(
                 left_id=pair[0], right_id=pair[1], status=CandidateStatus.OPEN

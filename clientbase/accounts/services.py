@@ -55,6 +55,10 @@ ACCOUNT_EDITABLE = frozenset(
 def _ensure_can_edit(actor: User | None, account: Account) -> None:
     if actor is None:  # the system itself (imports, the demo generator)
         return
+    if account.merged_into_id is not None:
+        raise ValidationError(
+            {"account": f"Account {account.pk} was merged into account {account.merged_into_id}."}
+        )
     visible = Account.objects.filter(owned_by_visible(actor, "owner", "account_manager"))
     if not visible.filter(pk=account.pk).exists():
         raise PermissionDenied("You may not change this account.")

@@ -69,3 +69,33 @@ def test_a_failed_audit_write_leaves_no_merge_behind(
 
     assert state(pair.survivor, pair.merged) == before
     assert not MergeRecord.objects.exists()
+
+
+def test_it_refuses_a_candidate_about_other_accounts(
+    make_account: Callable[..., Account], owner: User
+) -> None:
+    from django.utils import timezone
+
+    from clientbase.identity.models import DuplicateCandidate, MatchRun
+
+    survivor, merged, other = (make_account(owner=owner) for _ in range(3))
+    run = MatchRun.objects.create(started_at=timezone.now(), threshold=0.9)
+    wrong = DuplicateCandidate.objects.create(
+        run=run, left_id=survivor.pk, right_id=other.pk, probability=0.99
+    )
+
+    with pytest.raises(ValidationError, match="about other accounts"):
+        merge_accounts(actor=owner, survivor=survivor, merged=merged, candidate=wrong)
+
+    assert Account.objects.get(pk=merged.pk).merged_into_id is None
+
+
+def test_a_tombstone_cannot_be_edited(make_account: Callable[..., Account], owner: User) -> None:
+    from clientbase.accounts.services import update_account
+
+    survivor, merged = make_account(owner=owner), make_account(owner=owner)
+    merge_accounts(actor=owner, survivor=survivor, merged=merged)
+    merged.refresh_from_db()
+
+    with pytest.raises(ValidationError, match="was merged into account"):
+        update_account(actor=owner, account=merged, city="Казань")
