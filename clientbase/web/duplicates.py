@@ -8,7 +8,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
@@ -80,9 +80,23 @@ class QueueForm(forms.Form):
         required=False,
     )
 
+    after = forms.RegexField(regex=r"^[0-9.eE-]{1,30}:[0-9]{1,18}$", required=False)
+
     def threshold(self) -> int:
         self.is_valid()
         return int(self.cleaned_data.get("min") or DEFAULT_THRESHOLD)
+
+    def cursor(self) -> tuple[float, int] | None:
+        """The last pair of the previous page (probability, id), or None for the first page."""
+        self.is_valid()
+        raw = str(self.cleaned_data.get("after") or "")
+        if not raw:
+            return None
+        probability, _sep, pk = raw.partition(":")
+        try:
+            return float(probability), int(pk)
+        except ValueError:
+            return None
 
 
 def _agreements(candidate: DuplicateCandidate) -> list[dict[str, Any]]:
@@ -112,6 +126,10 @@ def duplicate_queue(request: HttpRequest) -> HttpResponse:
     form = QueueForm(request.GET)
     threshold = form.threshold()
     pairs = open_candidates(actor=actor, min_probability=threshold / 100)
+    cursor = form.cursor()
+    if cursor is not None:  # keyset paging along the queue's own order (-probability, id)
+        probability, pk = cursor
+        pairs = pairs.filter(Q(probability__lt=probability) | Q(probability=probability, pk__gt=pk))
     page = list(pairs[: PAGE_SIZE + 1])
     rows = [
         PairRow(candidate=c, percent=int(c.probability * 100), agreements=_agreements(c))
@@ -122,7 +140,12 @@ def duplicate_queue(request: HttpRequest) -> HttpResponse:
         "threshold": threshold,
         "thresholds": THRESHOLDS,
         "rows": rows,
-        "more": len(page) > PAGE_SIZE,
+        "next_cursor": (
+            f"{rows[-1].candidate.probability!r}:{rows[-1].candidate.pk}"
+            if len(page) > PAGE_SIZE
+            else ""
+        ),
+        "is_first": cursor is None,
     }
     return render(request, "web/duplicates.html", context)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -218,7 +219,7 @@ def test_the_merge_button_calls_the_merge_service_when_it_exists(
         f"{QUEUE}{pair.pk}/merge/", {"survivor": "right", "keep_legal_name": "left"}
     )
 
-    assert response.status_code == 302
+    assert response.status_code == 302, text_of(response.content.decode())[:3000]
     assert response["Location"] == reverse("web:account_detail", args=[pair.right_id])
     pair.refresh_from_db()
     assert pair.status == CandidateStatus.MERGED
@@ -271,3 +272,24 @@ def test_the_queue_makes_the_same_number_of_queries_for_many_pairs(
 
     assert response.content.decode().count('class="pair"') == 13
     assert len(many) == len(few)
+
+
+def test_the_queue_pages_through_many_pairs_without_repeating_one(
+    director: User, login: Login, make_pair: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from clientbase.web import duplicates
+
+    monkeypatch.setattr(duplicates, "PAGE_SIZE", 3)
+    made = [make_pair(probability=p) for p in (0.99, 0.95, 0.95, 0.95, 0.9, 0.85, 0.81)]
+    client = login(director)
+    seen: list[int] = []
+    url = QUEUE
+    for _ in range(5):
+        html = client.get(url).content.decode()
+        seen += [int(m) for m in re.findall(r'<li class="pair" id="pair-(\d+)"', html)]
+        found = re.search(r'rel="next" href="([^"]+)"', html)
+        if not found:
+            break
+        url = QUEUE + found.group(1).replace("&amp;", "&")
+
+    assert seen == [c.pk for c in made]
