@@ -8,18 +8,20 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from clientbase.access.models import User
-from clientbase.accounts.models import Account, LifecycleStatus, TaxIdentifier
+from clientbase.accounts.models import Account, Contact, LifecycleStatus, TaxIdentifier
 from clientbase.accounts.selectors import visible_accounts
+from clientbase.activities.models import Activity
 from clientbase.identity.models import CandidateStatus, DuplicateCandidate
 from clientbase.identity.selectors import open_candidates
 from clientbase.identity.services import dismiss_candidate
+from clientbase.sales.models import Deal, Order
 from clientbase.web.auth import is_htmx_swap, member_required
 from clientbase.web.templatetags.cb_dedupe import may_review_duplicates
 from clientbase.web.templatetags.cb_ui import choice_label, tax_kind
@@ -198,6 +200,32 @@ def _comparison(candidate: DuplicateCandidate) -> list[dict[str, Any]]:
     return rows
 
 
+def _related_counts(candidate: DuplicateCandidate) -> list[dict[str, Any]]:
+    """How many contacts, orders, deals and activities each side has: a merge keeps them all."""
+    ids = [candidate.left_id, candidate.right_id]
+    rows = []
+    for model, label in (
+        (Contact, _("Contacts")),
+        (Order, _("Orders")),
+        (Deal, _("Deals")),
+        (Activity, _("Activities")),
+    ):
+        counts = dict(
+            model._default_manager.filter(account_id__in=ids)
+            .values("account_id")
+            .annotate(n=Count("pk"))
+            .values_list("account_id", "n")
+        )
+        rows.append(
+            {
+                "label": label,
+                "left": counts.get(candidate.left_id, 0),
+                "right": counts.get(candidate.right_id, 0),
+            }
+        )
+    return rows
+
+
 def _merge_service() -> Any:
     """The merge service if it is installed, else None: the page then says merging is not
     available rather than pretending. Looked up per request, by name, on purpose."""
@@ -227,6 +255,7 @@ def _render_detail(
         "candidate": candidate,
         "percent": int(candidate.probability * 100),
         "agreements": _agreements(candidate),
+        "related": _related_counts(candidate),
         "rows": [
             {**row, "chosen": request.POST.get(f"keep_{row['name']}", "")}
             for row in _comparison(candidate)

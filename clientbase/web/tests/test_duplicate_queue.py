@@ -204,6 +204,20 @@ def test_the_pair_page_puts_both_accounts_side_by_side_and_marks_differences(
     assert 'name="survivor" value="left" checked' in html
 
 
+def test_the_pair_page_counts_what_each_side_brings_along(
+    director: User, login: Login, pair: DuplicateCandidate
+) -> None:
+    from clientbase.accounts.services import create_contact
+
+    for name in ("Анна", "Олег"):
+        create_contact(actor=None, account=pair.right, full_name=name)
+
+    html = login(director).get(f"{QUEUE}{pair.pk}/").content.decode()
+
+    assert "Contacts 0 2" in text_of(html)
+    assert "Orders 0 0" in text_of(html)
+
+
 def test_the_merge_button_calls_the_merge_service_when_it_exists(
     director: User, login: Login, pair: DuplicateCandidate
 ) -> None:
