@@ -146,11 +146,13 @@ def _serve(host: str, port: int) -> None:
     # waitress: a production-grade, pure-Python WSGI server, so the demo runs as deployed.
     from waitress import serve
 
+    from clientbase.imports.worker import background_worker
     from config.wsgi import application
 
     print(f"Serving clientbase at http://{host}:{port}/  (Ctrl+C stops it)", flush=True)
     try:
-        serve(application, host=host, port=port, threads=8, ident="clientbase")
+        with background_worker():  # runs uploaded imports
+            serve(application, host=host, port=port, threads=8, ident="clientbase")
     except OSError as exc:
         raise CommandError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
 
@@ -249,6 +251,10 @@ def build_parser() -> argparse.ArgumentParser:
     from clientbase.imports.commands import add_parser as add_import_parser
 
     add_import_parser(commands)
+
+    from clientbase.imports.worker import add_worker_parser
+
+    add_worker_parser(commands)
 
     from clientbase.identity.commands import add_dedupe_parser
 
