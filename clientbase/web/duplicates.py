@@ -194,6 +194,7 @@ def _comparison(candidate: DuplicateCandidate) -> list[dict[str, Any]]:
                 "left": left,
                 "right": right,
                 "differs": left != right,
+                "ltr": name in ("phone", "email", "website"),
                 "choosable": name in CHOOSABLE and left != right and bool(left and right),
             }
         )
