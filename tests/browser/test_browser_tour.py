@@ -219,3 +219,62 @@ def test_a_director_is_warned_of_a_duplicate_and_reviews_the_queue(
     finally:
         context.close()
     assert problems == [], f"the browser reported errors: {problems}"
+
+
+# A supplier list from another system: three good rows, two the check rejects.
+IMPORT_CSV = (
+    "Code,Company name,City,E-mail\n"
+    "S-1,Northwind Supplies Ltd,London,orders@nwsupplies.example\n"
+    "S-2,ООО «Вектор»,Казань,info@vektor.example\n"
+    "S-3,شرکت آریا,تهران,info@arya.example\n"
+    "S-4,Broken Mail Ltd,Leeds,not-an-address\n"
+    "S-5,,Bristol,hello@noname.example\n"
+)
+
+
+@pytest.mark.parametrize("language", ["en", "fa"])
+def test_a_director_uploads_a_file_matches_columns_and_reads_the_report(
+    live_server: Any, browser: Any, tour: Tour, language: str, settings: Any, tmp_path: Path
+) -> None:
+    # No worker runs in the test: the task runs in the request that starts it.
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    settings.VAR_DIR = tmp_path / "var"
+    upload = tmp_path / "suppliers.csv"
+    upload.write_text(IMPORT_CSV, encoding="utf-8")
+    viewer = tour.viewers[language]
+    context = browser.new_context(viewport=VIEWPORT, locale=language)
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.add_init_script(
+        "document.addEventListener('securitypolicyviolation', e =>"
+        " console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`));"
+    )
+    try:
+        page.goto(f"{live_server.url}/login/?next=/imports/")
+        page.fill("input[name=username]", viewer.username)
+        page.fill("input[name=password]", PASSWORD)
+        page.click("form.stack button[type=submit]")
+        page.wait_for_url("**/imports/")
+        page.click("a[href='/imports/new/']")
+        page.wait_for_url("**/imports/new/")
+        page.set_input_files("input[name=file]", str(upload))
+        page.fill("input[name=source_system]", "legacy-erp")
+        page.select_option("select[name=target]", "accounts")
+        page.select_option("select[name=mode]", "valid-rows")
+        page.click("form button[type=submit].button-primary")
+        page.wait_for_url("**/imports/*/mapping/")
+        assert page.locator("html").get_attribute("dir") == ("rtl" if language == "fa" else "ltr")
+        assert page.locator("select#col-1").input_value() == "legal_name"
+        assert page.locator(".import-preview tbody tr").count() == 5
+        page.screenshot(path=str(SCREENSHOTS / f"import-mapping-{language}.png"), full_page=True)
+
+        page.click("form button[type=submit].button-primary")
+        page.wait_for_url("**/imports/*/")
+        assert page.locator(".import-counts").count() == 1
+        assert "not-an-address" in page.locator("main").inner_text()
+        page.screenshot(path=str(SCREENSHOTS / f"import-report-{language}.png"), full_page=True)
+    finally:
+        context.close()
+    assert problems == [], f"the browser reported errors: {problems}"
