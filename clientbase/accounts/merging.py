@@ -203,6 +203,16 @@ def merge_accounts(
             raise ValidationError({"merged": _("One of the two accounts no longer exists.")})
         survivor, merged = locked[survivor.pk], locked[merged.pk]
         _ensure_mergeable(actor, survivor, merged)
+        pair = sorted([survivor.pk, merged.pk])
+        if candidate is not None:
+            ends = sorted(resolve_account_id(i) for i in (candidate.left_id, candidate.right_id))
+            if ends != pair:
+                raise ValidationError(
+                    {
+                        "candidate": _("Candidate %(id)s is about other accounts.")
+                        % {"id": candidate.pk}
+                    }
+                )
         survivor_before, merged_before = snapshot(survivor), snapshot(merged)
 
         choices = {
@@ -264,16 +274,6 @@ def merge_accounts(
             merged_into_id=survivor.pk, updated_at=timezone.now()
         )
 
-        pair = sorted([survivor.pk, merged.pk])
-        if candidate is not None:
-            ends = sorted(resolve_account_id(i) for i in (candidate.left_id, candidate.right_id))
-            if ends != pair:
-                raise ValidationError(
-                    {
-                        "candidate": _("Candidate %(id)s is about other accounts.")
-                        % {"id": candidate.pk}
-                    }
-                )
         if candidate is None:
             candidate = DuplicateCandidate.objects.filter(
                 left_id=pair[0], right_id=pair[1], status=CandidateStatus.OPEN

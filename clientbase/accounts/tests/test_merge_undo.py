@@ -99,3 +99,17 @@ def test_it_refuses_to_undo_when_a_moved_order_was_deleted_and_changes_nothing(
     assert str(gone) in error.value.message_dict["orders"][0]
     assert state(pair.survivor, pair.merged) == after_merge
     assert not AuditEvent.objects.filter(action="account.merge_undo").exists()
+
+
+def test_merging_with_the_pairs_candidate_given_marks_it_merged(
+    make_account: Callable[..., Account], owner: User
+) -> None:
+    survivor, merged = make_account(owner=owner), make_account(owner=owner)
+    candidate = _candidate(survivor, merged)
+
+    record = merge_accounts(actor=owner, survivor=merged, merged=survivor, candidate=candidate)
+
+    candidate.refresh_from_db()
+    assert candidate.status == CandidateStatus.MERGED
+    assert candidate.decided_by == owner
+    assert record.candidate_id == candidate.pk
