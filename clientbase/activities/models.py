@@ -36,6 +36,7 @@ class Activity(Provenance, TimeStamped):
         null=True,
         blank=True,
         related_name="activities",
+        db_index=False,  # covered by activity_account_due_idx
     )
     contact = models.ForeignKey(
         "accounts.Contact", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -50,6 +51,7 @@ class Activity(Provenance, TimeStamped):
         null=True,
         blank=True,
         related_name="activities",
+        db_index=False,  # covered by activity_owner_due_idx
     )
     due_at = models.DateTimeField(_("due"), null=True, blank=True)
     done_at = models.DateTimeField(_("done"), null=True, blank=True)

@@ -179,7 +179,9 @@ def generate(
         if taken:
             raise ValueError(f"Users {sorted(taken)} already exist; use a fresh database.")
         first, rest = _plan(key, spec, seed, base, org, progress)
-        planner = Planner(rest)
+        # Forking only pays at the big scales; small ones (tests, the default demo) stay in
+        # one process, where a library's native threads can never deadlock a child.
+        planner = Planner(rest, allow_fork=key in ("M", "L"))
         planner.start()
         t1 = time.perf_counter()
         counts: dict[str, int] = {}

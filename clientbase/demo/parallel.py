@@ -27,8 +27,9 @@ Item = Table | dict[str, Any]
 
 
 class Planner:
-    def __init__(self, rest: Rest) -> None:
+    def __init__(self, rest: Rest, *, allow_fork: bool = True) -> None:
         self.rest = rest
+        self.allow_fork = allow_fork
         self.seconds = 0.0
         self._pid = 0
         self._read = -1
@@ -37,7 +38,7 @@ class Planner:
 
     def start(self) -> None:
         """Call before opening the write transaction: the child must not inherit one."""
-        if hasattr(os, "fork") and threading.active_count() == 1:
+        if self.allow_fork and hasattr(os, "fork") and threading.active_count() == 1:
             read, write = os.pipe()
             pid = os.fork()
             if pid == 0:  # the child: plan, send, and leave without running any cleanup

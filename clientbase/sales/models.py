@@ -30,7 +30,10 @@ class ExchangeRate(models.Model):
 
 
 class Order(Provenance):
-    account = models.ForeignKey("accounts.Account", on_delete=models.PROTECT, related_name="orders")
+    # No single-column index: order_account_date_idx below leads with account_id.
+    account = models.ForeignKey(
+        "accounts.Account", on_delete=models.PROTECT, related_name="orders", db_index=False
+    )
     number = models.CharField(_("number"), max_length=40, blank=True, default="")
     date = models.DateField(_("date"))
     currency = CurrencyField(default="RUB")
@@ -65,7 +68,11 @@ class Order(Provenance):
 
 class OrderLine(models.Model):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
-    product = models.ForeignKey("catalog.Product", on_delete=models.PROTECT, related_name="+")
+    # Unindexed on purpose: lines are read by order, or scanned whole by analytics; an index on
+    # ten million lines only to speed up the rare deletion check of a product is not worth it.
+    product = models.ForeignKey(
+        "catalog.Product", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     quantity = models.DecimalField(_("quantity"), max_digits=14, decimal_places=3)
     net_revenue = MoneyField(_("net revenue"))  # in the order's currency, without VAT
     cost = MoneyField(_("cost"))  # in the order's currency
@@ -123,7 +130,10 @@ class DealStatus(models.TextChoices):
 
 class Deal(Provenance, TimeStamped):
     title = models.CharField(_("title"), max_length=200)
-    account = models.ForeignKey("accounts.Account", on_delete=models.PROTECT, related_name="deals")
+    # Covered by deal_account_opened_idx.
+    account = models.ForeignKey(
+        "accounts.Account", on_delete=models.PROTECT, related_name="deals", db_index=False
+    )
     contact = models.ForeignKey(
         "accounts.Contact", on_delete=models.SET_NULL, null=True, blank=True, related_name="deals"
     )
@@ -143,6 +153,7 @@ class Deal(Provenance, TimeStamped):
         null=True,
         blank=True,
         related_name="deals",
+        db_index=False,  # covered by deal_owner_status_idx
     )
     source_channel = models.ForeignKey(
         "marketing.Channel", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
