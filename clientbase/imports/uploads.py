@@ -91,12 +91,14 @@ def receive_upload(
         columns = dict(saved_mapping.columns) if saved_mapping else auto_mapping(headers, target)
         sha = file_sha256(path)
         # run_import resumes the newest pending batch of the same file, so there must be one.
-        busy = ImportBatch.objects.filter(
-            source_system=source_system,
-            file_sha256=sha,
-            target=target,
-            status__in=[BatchStatus.PENDING, BatchStatus.RUNNING],
-        ).first()
+        same_file = ImportBatch.objects.filter(
+            source_system=source_system, file_sha256=sha, target=target
+        )
+        busy = (
+            same_file.filter(status__in=[BatchStatus.PENDING, BatchStatus.RUNNING])
+            .exclude(status=BatchStatus.PENDING, progress_stage="")
+            .first()
+        )
         if busy is not None:
             raise ImportRunError(
                 _("this file from %(source)s is already waiting or running as batch #%(id)d")
@@ -113,6 +115,16 @@ def receive_upload(
                 file_sha256=sha,
                 mapping={h: f for h, f in columns.items() if h in headers},
             )
+            # An upload left at the mapping step would be resumed instead of this one: retire it.
+            for abandoned in same_file.filter(
+                status=BatchStatus.PENDING, progress_stage=""
+            ).exclude(pk=batch.pk):
+                abandoned.status = BatchStatus.FAILED
+                abandoned.message = _(
+                    "Not started; the same file was uploaded again as #%(id)d."
+                ) % {"id": batch.pk}
+                abandoned.save(update_fields=["status", "message"])
+                record_audit(actor=actor, action="import.supersede", obj=abandoned)
             record_audit(
                 actor=actor,
                 action="import.upload",

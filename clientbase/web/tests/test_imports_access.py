@@ -44,7 +44,9 @@ def test_the_nav_link_shows_only_with_the_right(client: Client, lead: User, owne
     assert reverse("web:import_list") in client.get(reverse("web:account_list")).content.decode()
 
 
-@pytest.mark.parametrize("name", ["import_detail", "import_report", "import_progress"])
+@pytest.mark.parametrize(
+    "name", ["import_detail", "import_report", "import_progress", "import_mapping"]
+)
 def test_another_importer_cannot_read_the_batch(
     client: Client,
     lead: User,
@@ -70,3 +72,16 @@ def test_a_director_reads_anyones_report(
     start(client, batch)
     client.force_login(director)
     assert client.get(reverse("web:import_report", args=[batch.pk])).status_code == 200
+
+
+def test_another_importer_cannot_roll_the_batch_back(
+    client: Client, lead: User, analyst: User, upload: Callable[..., ImportBatch]
+) -> None:
+    client.force_login(lead)
+    batch = upload()
+    start(client, batch)
+    client.force_login(analyst)
+    response = client.post(reverse("web:import_rollback", args=[batch.pk]), {"confirm": "1"})
+    assert response.status_code == 404
+    batch.refresh_from_db()
+    assert batch.status == "done"
