@@ -123,3 +123,21 @@ def test_a_failed_write_leaves_no_run_and_no_candidates(
     assert not MatchRun.objects.exists()
     assert not DuplicateCandidate.objects.exists()
     assert not NameKey.objects.exists()
+
+
+def test_it_runs_on_a_small_base_where_no_two_accounts_share_a_mail_domain(
+    owner: User, director: User, make_account: Callable[..., Account]
+) -> None:
+    # No shared e-mail domain: EM has no pairs for one of its blockings and must not fail.
+    first = make_account(
+        owner=owner, legal_name="ООО «Ромашка»", city="Москва", phone="+74951234567"
+    )
+    make_account(owner=owner, legal_name="Romashka LLC", city="Москва", phone="84951234567")
+    for i, name in enumerate(["Василёк", "Лютик", "Одуванчик"]):
+        make_account(owner=owner, legal_name=f"ООО «{name}»", city="Казань", email=f"a@{i}.ru")
+
+    run = run_dedupe(actor=director, threshold=0.5)
+
+    assert run.pk is not None
+    pairs = {(c.left_id, c.right_id) for c in DuplicateCandidate.objects.filter(run=run)}
+    assert any(first.pk in pair for pair in pairs)
