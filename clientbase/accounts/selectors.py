@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime
 from typing import Any, Literal
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
@@ -72,6 +73,20 @@ def resolve_account_id(account_id: int) -> int:
             return current
         seen.add(target)
         current = target
+
+
+def require_workable_account(*, actor: User | None, account: Account, action: str) -> None:
+    """The one guard every write touching an account goes through: the actor must see it, and a
+    merged-away tombstone takes no new work. The system itself (actor None: imports, the demo
+    generator) is trusted, and may still update a tombstone's provenance."""
+    if actor is None:
+        return
+    if account.merged_into_id is not None:
+        raise ValidationError(
+            {"account": f"Account {account.pk} was merged into account {account.merged_into_id}."}
+        )
+    if not visible_accounts(actor=actor).filter(pk=account.pk).exists():
+        raise PermissionDenied(f"You may not {action} this account.")
 
 
 def get_account(*, actor: User, account_id: int) -> Account:

@@ -7,11 +7,10 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from clientbase.access.models import User
-from clientbase.access.selectors import owned_by_visible
 from clientbase.access.services import diff, record_audit
 from clientbase.accounts.merging import merge_accounts, undo_merge
 from clientbase.accounts.models import (
@@ -21,6 +20,7 @@ from clientbase.accounts.models import (
     CustomFieldType,
     TaxIdentifier,
 )
+from clientbase.accounts.selectors import require_workable_account
 from clientbase.core.text import e164, fold
 
 __all__ = ["merge_accounts", "undo_merge"]  # merging lives in its own module (size)
@@ -53,15 +53,7 @@ ACCOUNT_EDITABLE = frozenset(
 
 
 def _ensure_can_edit(actor: User | None, account: Account) -> None:
-    if actor is None:  # the system itself (imports, the demo generator)
-        return
-    if account.merged_into_id is not None:
-        raise ValidationError(
-            {"account": f"Account {account.pk} was merged into account {account.merged_into_id}."}
-        )
-    visible = Account.objects.filter(owned_by_visible(actor, "owner", "account_manager"))
-    if not visible.filter(pk=account.pk).exists():
-        raise PermissionDenied("You may not change this account.")
+    require_workable_account(actor=actor, account=account, action="change")
 
 
 def _search_name(display_name: str, legal_name: str, aliases: list[str]) -> str:

@@ -12,6 +12,7 @@ from clientbase.access.models import User
 from clientbase.access.selectors import owned_by_visible
 from clientbase.access.services import record_audit
 from clientbase.accounts.models import Account, Contact
+from clientbase.accounts.selectors import require_workable_account
 from clientbase.activities.models import Activity, ActivityKind, ActivityStatus
 from clientbase.sales.models import Deal
 
@@ -32,10 +33,8 @@ def plan_activity(
         raise ValidationError({"kind": f"unknown activity kind {kind!r}"})
     if due_at is not None and timezone.is_naive(due_at):
         raise ValidationError({"due_at": "the due time needs a time zone"})
-    if actor is not None and account is not None:
-        visible = Account.objects.filter(owned_by_visible(actor, "owner", "account_manager"))
-        if not visible.filter(pk=account.pk).exists():
-            raise PermissionDenied("You may not work with this account.")
+    if account is not None:
+        require_workable_account(actor=actor, account=account, action="work with")
     with transaction.atomic():
         activity = Activity.objects.create(
             kind=kind,

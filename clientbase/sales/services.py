@@ -7,14 +7,14 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from clientbase.access.models import User
-from clientbase.access.selectors import owned_by_visible
 from clientbase.access.services import record_audit
 from clientbase.accounts.models import Account, Contact
+from clientbase.accounts.selectors import require_workable_account
 from clientbase.catalog.models import Product
 from clientbase.sales.models import (
     Deal,
@@ -30,11 +30,7 @@ CENT = Decimal("0.01")
 
 
 def _ensure_sees_account(actor: User | None, account: Account) -> None:
-    if actor is None:
-        return
-    visible = Account.objects.filter(owned_by_visible(actor, "owner", "account_manager"))
-    if not visible.filter(pk=account.pk).exists():
-        raise PermissionDenied("You may not work with this account.")
+    require_workable_account(actor=actor, account=account, action="work with")
 
 
 @dataclass(frozen=True)

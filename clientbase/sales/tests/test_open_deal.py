@@ -122,3 +122,18 @@ def test_it_leaves_nothing_when_the_audit_fails_after_the_save(
     assert not Deal.objects.exists()
     assert not DealStageChange.objects.exists()
     assert AuditEvent.objects.count() == before
+
+
+def test_it_refuses_a_deal_on_a_merged_away_account(
+    owner: User, make_account: Callable[..., Account], pipeline: Pipeline
+) -> None:
+    from clientbase.accounts.services import merge_accounts
+
+    survivor = make_account(owner=owner)
+    merged = make_account(owner=owner)
+    merge_accounts(actor=owner, survivor=survivor, merged=merged)
+    merged.refresh_from_db()
+
+    with pytest.raises(ValidationError):
+        open_deal(actor=owner, account=merged, pipeline=pipeline, title="On a tombstone")
+    assert not Deal.objects.filter(account=merged).exists()
