@@ -176,10 +176,14 @@ def test_a_visitor_can_read_the_login_page_in_another_language(client: Client) -
 # --- The catalogues ---------------------------------------------------------------------------
 
 
-def po_entries(language: str) -> list[tuple[str, str, list[str]]]:
-    """(msgid, msgstr, flags) of each entry of a .po file, the header left out."""
+def po_entries(language: str) -> list[tuple[str | tuple[str, int], str, list[str]]]:
+    """(key, msgstr, flags) of each message of a .po file, the header left out.
+
+    The key is how gettext's compiled catalogue files the message: the msgid, prefixed with
+    "context\x04" when it has a context, or (msgid, n) for the n-th form of a plural.
+    """
     text = (LOCALE / language / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
-    entries = []
+    entries: list[tuple[str | tuple[str, int], str, list[str]]] = []
     for block in re.split(r"\n\s*\n", text):
         lines = [line for line in block.splitlines() if line and not line.startswith("#~")]
         flags = [f.strip() for line in lines if line.startswith("#,") for f in line[2:].split(",")]
@@ -188,16 +192,23 @@ def po_entries(language: str) -> list[tuple[str, str, list[str]]]:
         for line in lines:
             if line.startswith("#"):
                 continue
-            match = re.match(r'^(msgctxt|msgid|msgstr)\s+"(.*)"$', line)
+            match = re.match(r'^(msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?)\s+"(.*)"$', line)
             if match:
                 current = match.group(1)
                 fields[current] = match.group(2)
             elif line.startswith('"') and current:
                 fields[current] += line[1:-1]
-        if fields.get("msgid"):
-            msgid = _unescape(fields["msgid"])
-            if "msgctxt" in fields:  # gettext keys a message in context as "context\x04msgid"
-                msgid = f"{_unescape(fields['msgctxt'])}\x04{msgid}"
+        if not fields.get("msgid"):
+            continue
+        msgid = _unescape(fields["msgid"])
+        if "msgctxt" in fields:
+            msgid = f"{_unescape(fields['msgctxt'])}\x04{msgid}"
+        if "msgid_plural" in fields:
+            forms = sorted(k for k in fields if k.startswith("msgstr["))
+            for form in forms:
+                index = int(form[len("msgstr[") : -1])
+                entries.append(((msgid, index), _unescape(fields[form]), flags))
+        else:
             entries.append((msgid, _unescape(fields["msgstr"]), flags))
     return entries
 
@@ -219,11 +230,8 @@ def test_the_compiled_catalogue_matches_the_po_file(language: str) -> None:
     mo = LOCALE / language / "LC_MESSAGES" / "django.mo"
     with mo.open("rb") as handle:
         catalogue = gettext.GNUTranslations(handle)
-    stale = [
-        msgid
-        for msgid, msgstr, _flags in po_entries(language)
-        if catalogue.gettext(msgid) != msgstr
-    ]
+    compiled: dict[str | tuple[str, int], str] = catalogue._catalog  # type: ignore[attr-defined]
+    stale = [key for key, msgstr, _flags in po_entries(language) if compiled.get(key) != msgstr]
     assert stale == [], "run `manage.py compilemessages` and commit the .mo files"
 
 
