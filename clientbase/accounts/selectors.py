@@ -18,7 +18,7 @@ from django.http import Http404
 
 from clientbase.access.models import User
 from clientbase.access.selectors import owned_by_visible
-from clientbase.accounts.models import Account, Contact, TaxIdentifier
+from clientbase.accounts.models import Account, Contact, MergeRecord, TaxIdentifier
 from clientbase.core.text import digits, e164, fold
 
 SortKey = Literal["name", "-name", "city", "-city", "status", "-status", "created", "-created"]
@@ -395,3 +395,27 @@ def exportable_account_fields(actor: User) -> tuple[ExportField, ...]:
     costs no query per row.
     """
     return ACCOUNT_EXPORT_FIELDS
+
+
+def undoable_merges(*, actor: User, account: Account) -> list[MergeRecord]:
+    """Merges into `account` that can still be undone, newest first (empty if not visible)."""
+    if not visible_accounts(actor=actor).filter(pk=account.pk).exists():
+        return []
+    return list(
+        MergeRecord.objects.filter(survivor=account, undone_at__isnull=True)
+        .select_related("merged")
+        .order_by("-at", "-id")
+    )
+
+
+def get_undoable_merge(*, actor: User, merge_id: int) -> MergeRecord:
+    """One merge not yet undone whose survivor the actor sees, or 404."""
+    try:
+        merge = MergeRecord.objects.select_related("survivor", "merged").get(
+            pk=merge_id, undone_at__isnull=True
+        )
+    except MergeRecord.DoesNotExist:
+        raise Http404("No such merge") from None
+    if not visible_accounts(actor=actor).filter(pk=merge.survivor_id).exists():
+        raise Http404("No such merge")
+    return merge

@@ -318,3 +318,22 @@ def duplicate_merge(request: HttpRequest, candidate_id: int) -> HttpResponse:
         messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
         return _render_detail(request, candidate, errors=messages, status=400)
     return redirect("web:account_detail", survivor.pk)
+
+
+@member_required
+@require_POST
+def merge_undo(request: HttpRequest, merge_id: int) -> HttpResponse:
+    """Undo a merge from the survivor's page; the merged-away account comes back as it was."""
+    from clientbase.accounts.selectors import get_undoable_merge
+    from clientbase.accounts.services import undo_merge
+    from clientbase.web.views import account_context
+
+    actor = _reviewer(request)
+    merge = get_undoable_merge(actor=actor, merge_id=merge_id)
+    try:
+        undo_merge(actor=actor, merge=merge)
+    except (ValidationError, PermissionDenied) as exc:
+        errors = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+        context = account_context(actor, merge.survivor, undo_errors=errors)
+        return render(request, "web/account_detail.html", context, status=400)
+    return redirect("web:account_detail", merge.merged_id)

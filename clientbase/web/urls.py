@@ -15,6 +15,7 @@ urlpatterns = [
     path("accounts/<int:account_id>/", views.account_detail, name="account_detail"),
     path("accounts/new/", new_account.account_new, name="account_new"),
     path("accounts/new/check/", new_account.account_new_check, name="account_new_check"),
+    path("merges/<int:merge_id>/undo/", duplicates.merge_undo, name="merge_undo"),
     path("duplicates/", duplicates.duplicate_queue, name="duplicate_queue"),
     path("duplicates/<int:candidate_id>/", duplicates.duplicate_detail, name="duplicate_detail"),
     path(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import FileResponse, HttpRequest, HttpResponse
@@ -16,6 +18,7 @@ from clientbase.access.models import User
 from clientbase.access.selectors import EXPORT, can, company_settings
 from clientbase.access.services import set_user_language
 from clientbase.accounts import selectors
+from clientbase.accounts.models import Account
 from clientbase.exports.services import export_accounts
 from clientbase.web.auth import is_htmx_swap, member_required
 from clientbase.web.forms import AccountListForm, LanguageForm
@@ -93,7 +96,12 @@ def account_detail(request: HttpRequest, account_id: int) -> HttpResponse:
     account = selectors.get_account(actor=actor, account_id=account_id)
     if account.pk != account_id:  # a merged-away account: its survivor has the real page
         return redirect("web:account_detail", account_id=account.pk)
-    context = {
+    return render(request, "web/account_detail.html", account_context(actor, account))
+
+
+def account_context(actor: User, account: Account, **extra: Any) -> dict[str, Any]:
+    """What the account page shows; also used to re-render it with an error."""
+    return {
         "account": account,
         "tax_ids": list(account.tax_ids.all()),
         "tags": list(account.tags.all()),
@@ -104,8 +112,9 @@ def account_detail(request: HttpRequest, account_id: int) -> HttpResponse:
             base_currency=_base_currency(),
         ),
         "clock": client_clock(account, timezone.now()),
+        "merges": selectors.undoable_merges(actor=actor, account=account),
+        **extra,
     }
-    return render(request, "web/account_detail.html", context)
 
 
 @member_required

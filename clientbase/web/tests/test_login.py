@@ -18,6 +18,7 @@ SAMPLE_ARGS = {
     "duplicate_detail": [1],
     "duplicate_dismiss": [1],
     "duplicate_merge": [1],
+    "merge_undo": [1],
     **{
         name: [1]
         for name in (
