@@ -20,6 +20,7 @@ from clientbase.access.services import set_user_language
 from clientbase.accounts import selectors
 from clientbase.accounts.models import Account
 from clientbase.exports.services import export_accounts
+from clientbase.imports.selectors import provenance_of
 from clientbase.web.auth import is_htmx_swap, member_required
 from clientbase.web.forms import AccountListForm, LanguageForm
 from clientbase.web.presenters import client_clock, sort_columns, timeline_rows
@@ -113,6 +114,7 @@ def account_context(actor: User, account: Account, **extra: Any) -> dict[str, An
         ),
         "clock": client_clock(account, timezone.now()),
         "merges": selectors.undoable_merges(actor=actor, account=account),
+        "provenance": provenance_of(actor=actor, account=account),
         **extra,
     }
 
