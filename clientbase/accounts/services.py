@@ -227,6 +227,11 @@ def _tax_kind(number: str) -> str:
     return "ir_national_id" if len(number) == 11 else "ru_inn"
 
 
+# Records from this source name accounts by our own primary key: a re-imported export of
+# this base updates (or leaves alone) the very accounts it lists instead of copying them.
+OWN_SOURCE = "clientbase"
+
+
 def import_accounts(
     *, actor: User | None, source_system: str, batch_id: int, records: list[dict[str, Any]]
 ) -> Any:
@@ -234,7 +239,14 @@ def import_accounts(
     validated values; the caller owns the transaction and writes history from the outcome."""
     from clientbase.core.bulk import upsert_by_provenance
 
-    tax_ids = {r["external_id"]: r.pop("tax_id") for r in records if "tax_id" in r}
+    tax_ids: dict[str, dict[str, str]] = {}
+    for r in records:
+        kinds = dict(r.pop("tax_ids", None) or {})
+        if "tax_id" in r:
+            number = r.pop("tax_id")
+            kinds[_tax_kind(number)] = number
+        if kinds:
+            tax_ids[r["external_id"]] = kinds
 
     def prepare(account: Account) -> None:
         account.display_name = account.display_name or account.legal_name
@@ -251,23 +263,24 @@ def import_accounts(
         records=records,
         prepare=prepare,
         also=("search_name", "display_name"),
+        by_pk=source_system == OWN_SOURCE,
     )
     if tax_ids:
-        accounts = {by_id[ext].pk: value for ext, value in tax_ids.items()}
+        accounts = {by_id[ext].pk: kinds for ext, kinds in tax_ids.items() if ext in by_id}
         current = {
             (t.account_id, t.kind): t
             for t in TaxIdentifier.objects.filter(account_id__in=list(accounts))
         }
         new: list[TaxIdentifier] = []
-        for account_id, value in accounts.items():
-            kind = _tax_kind(value)
-            held = current.get((account_id, kind))
-            if held is None:
-                new.append(TaxIdentifier(account_id=account_id, kind=kind, value=value))
-            elif held.value != value:
-                outcome.changes.append((account_id, f"tax_id:{kind}", held.value, value))
-                held.value = value
-                held.save(update_fields=["value"])
+        for account_id, kinds in accounts.items():
+            for kind, value in kinds.items():
+                held = current.get((account_id, kind))
+                if held is None:
+                    new.append(TaxIdentifier(account_id=account_id, kind=kind, value=value))
+                elif held.value != value:
+                    outcome.changes.append((account_id, f"tax_id:{kind}", held.value, value))
+                    held.value = value
+                    held.save(update_fields=["value"])
         TaxIdentifier.objects.bulk_create(new, batch_size=500)
     return outcome
 

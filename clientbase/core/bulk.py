@@ -50,19 +50,26 @@ def upsert_by_provenance(
     records: list[dict[str, Any]],
     prepare: Callable[[Any], None] | None = None,
     also: tuple[str, ...] = (),
+    by_pk: bool = False,
 ) -> tuple[BulkOutcome, dict[str, Any]]:
     """Create or update `records` (each with an "external_id") under `source_system`.
 
     `also` names fields `prepare` derives (e.g. a search key) that must be saved with updates.
+    `by_pk`: the external ids are this base's own primary keys (a re-imported export), so
+    records update those very rows whatever their provenance, and none is created.
     Returns the outcome and {external_id: instance} of every record, written or not."""
     outcome = BulkOutcome()
     manager = model._default_manager
-    existing = {
-        obj.external_id: obj  # type: ignore[attr-defined]
-        for obj in manager.filter(
-            source_system=source_system, external_id__in=[r["external_id"] for r in records]
-        )
-    }
+    keys = [r["external_id"] for r in records]
+    if by_pk:
+        pks = [int(k) for k in keys if str(k).isdigit()]
+        existing = {str(obj.pk): obj for obj in manager.filter(pk__in=pks)}
+        records = [r for r in records if str(r["external_id"]) in existing]
+    else:
+        existing = {
+            obj.external_id: obj  # type: ignore[attr-defined]
+            for obj in manager.filter(source_system=source_system, external_id__in=keys)
+        }
     to_create: list[Any] = []
     to_update: list[Any] = []
     touched: set[str] = set()

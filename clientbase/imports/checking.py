@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from clientbase.access.selectors import company_settings
 from clientbase.accounts.models import Account, TaxIdentifier
+from clientbase.accounts.services import OWN_SOURCE
 from clientbase.catalog.models import Product
 from clientbase.imports.models import ParkedRow
 from clientbase.imports.readers import BadRow, Table
@@ -215,6 +216,8 @@ class Checker:
         if not self.pending:
             return
         self.resolver.load(self.pending)
+        if self.target == "accounts" and self.resolver.source_system == OWN_SOURCE:
+            self._require_own_accounts()
         records: list[Any] = []
         for group in self.pending:
             record = self._finish(group) if not group.errors else None
@@ -232,6 +235,26 @@ class Checker:
         self.pending_rows = 0
         if self.progress:
             self.progress("checking", self.result.rows, 0)
+
+    def _require_own_accounts(self) -> None:
+        """Our own export names accounts by id: an id this base lacks is an error, not new."""
+        ids = [g.key for g in self.pending if not g.errors]
+        known = {
+            str(pk)
+            for pk in Account.objects.filter(
+                pk__in=[int(i) for i in ids if i.isdigit()]
+            ).values_list("pk", flat=True)
+        }
+        for group in self.pending:
+            if not group.errors and group.key not in known:
+                group.errors.append(
+                    RowError(
+                        group.rows[0][0],
+                        self._header("external_id"),
+                        group.key,
+                        _("no account with this id in this base"),
+                    )
+                )
 
     def _finish(self, group: Group) -> Any:
         """The record to write, or None after adding the group's reference errors."""

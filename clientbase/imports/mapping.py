@@ -208,6 +208,14 @@ def shipped_templates() -> dict[str, dict[str, Any]]:
     return {p.stem: load_mapping_file(p) for p in sorted(TEMPLATES_DIR.glob("*.json"))}
 
 
+def detect_template(headers: list[str]) -> dict[str, Any] | None:
+    """A shipped template that declares exactly this header (e.g. our own account export)."""
+    for template in shipped_templates().values():
+        if template.get("detect_header") == headers:
+            return template
+    return None
+
+
 def resolve_mapping(name_or_path: str, source_system: str) -> dict[str, Any]:
     """A mapping by file path, saved template name (for this source) or shipped template."""
     path = Path(name_or_path)

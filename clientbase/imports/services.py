@@ -26,7 +26,7 @@ from clientbase.access.models import User
 from clientbase.access.services import record_audit
 from clientbase.imports.applying import MODEL_OF, apply_chunks
 from clientbase.imports.fast_orders import check_file
-from clientbase.imports.mapping import auto_mapping, check_mapping
+from clientbase.imports.mapping import auto_mapping, check_mapping, detect_template
 from clientbase.imports.models import (
     BatchStatus,
     ImportBatch,
@@ -112,7 +112,11 @@ def run_import(
         table = open_table(path, sheet=sheet)
     except FileError as exc:
         raise ImportRunError(f"{path.name}: {exc}") from None
-    mapping = dict(mapping or {})
+    mapping = dict(mapping or detect_template(table.headers) or {})
+    if mapping.get("source_system"):
+        # Our own export's ids are this base's primary keys: under any other source they
+        # would read as foreign external ids and create a copy of every account.
+        source_system = str(mapping["source_system"])
     target = target or mapping.get("target") or guess_target(table.headers)
     spec_set = targets(jalali=mapping.get("date_format") == "jalali")
     if target not in spec_set:
@@ -121,7 +125,12 @@ def run_import(
     problems = check_mapping(columns, table.headers, target)
     if problems:
         raise ImportRunError("; ".join(problems))
-    plan = plan_for(table.headers, columns, spec_set[target])
+    plan = plan_for(
+        table.headers,
+        columns,
+        spec_set[target],
+        restore_csv=bool(mapping.get("restore_csv_cells")) and table.format == "csv",
+    )
     chunk_size = chunk_size or int(getattr(settings, "IMPORT_CHUNK_ROWS", DEFAULT_CHUNK))
     if dry_run:
         return _dry_run(

@@ -16,6 +16,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from clientbase.core.text import digits, e164
+from clientbase.exports.cells import restore_csv_cell
 
 CENT = Decimal("0.01")
 MILLI = Decimal("0.001")
@@ -207,6 +208,46 @@ def country(value: Any) -> str:
     return out
 
 
+_STATUSES = ("prospect", "active", "dormant", "lost", "former")
+
+
+def status(value: Any) -> str:
+    out = str(value).strip().lower()
+    if out not in _STATUSES:
+        raise ValueError(_("not a status: use one of %(s)s") % {"s": ", ".join(_STATUSES)})
+    return out
+
+
+_TAX_KINDS = (
+    "ru_inn",
+    "ru_kpp",
+    "ru_ogrn",
+    "ir_national_id",
+    "ir_economic_code",
+    "eu_vat",
+    "other",
+)
+
+
+def tax_id_list(value: Any) -> dict[str, str]:
+    """Our export's "kind:value; kind:value" cell as {kind: value}; INNs are checked."""
+    out: dict[str, str] = {}
+    for part in str(value).split(";"):
+        if not part.strip():
+            continue
+        kind, sep, number = part.partition(":")
+        kind, number = kind.strip(), number.strip()
+        if not sep or kind not in _TAX_KINDS or not number:
+            raise ValueError(
+                _("%(p)r is not kind:value with a kind of %(k)s")
+                % {"p": part.strip(), "k": ", ".join(_TAX_KINDS)}
+            )
+        if kind in out:
+            raise ValueError(_("the kind %(k)s appears twice") % {"k": kind})
+        out[kind] = tax_id(number) if kind in ("ru_inn", "ir_national_id") else number
+    return out
+
+
 def external_id(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
@@ -221,7 +262,9 @@ def targets(jalali: bool = False) -> dict[str, TargetSpec]:
                 "external_id": FieldSpec(external_id, required=True),
                 "legal_name": FieldSpec(text(300), required=True),
                 "display_name": FieldSpec(text(200)),
+                "status": FieldSpec(status),
                 "tax_id": FieldSpec(tax_id),
+                "tax_ids": FieldSpec(tax_id_list),
                 "country": FieldSpec(country),
                 "region": FieldSpec(text(120)),
                 "city": FieldSpec(text(120)),
@@ -313,13 +356,25 @@ def _cached(check: Check) -> Check:
     return cached
 
 
-def plan_for(headers: list[str], mapping: dict[str, str], spec: TargetSpec) -> RowPlan:
+def _restoring(check: Check) -> Check:
+    """Undo our CSV export's formula neutralisation ("'+7…" → "+7…") before checking."""
+
+    def restored(value: Any) -> Any:
+        return check(restore_csv_cell(value) if isinstance(value, str) else value)
+
+    return restored
+
+
+def plan_for(
+    headers: list[str], mapping: dict[str, str], spec: TargetSpec, *, restore_csv: bool = False
+) -> RowPlan:
+    wrap = _restoring if restore_csv else (lambda check: check)
     columns = [
         (
             headers.index(header),
             header,
             name,
-            FieldSpec(_cached(spec.fields[name].check), spec.fields[name].required),
+            FieldSpec(_cached(wrap(spec.fields[name].check)), spec.fields[name].required),
         )
         for header, name in mapping.items()
         if header in headers and name in spec.fields
