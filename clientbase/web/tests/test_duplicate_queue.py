@@ -307,3 +307,20 @@ def test_the_queue_pages_through_many_pairs_without_repeating_one(
         url = QUEUE + found.group(1).replace("&amp;", "&")
 
     assert seen == [c.pk for c in made]
+
+
+def test_percentages_are_written_in_persian_digits_in_persian(
+    make_pair: Callable[..., DuplicateCandidate], director: User
+) -> None:
+    pair = make_pair()
+    director.language = "fa"
+    director.save()
+    client = Client()
+    client.force_login(director)
+
+    html = client.get(QUEUE + "?min=50").content.decode()
+
+    percent = round(float(pair.probability) * 100)
+    assert f"{percent}%" not in html
+    digits = str(percent).translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹"))
+    assert f"{digits}%" in html
