@@ -52,6 +52,7 @@ class Tag(models.Model):
 
     class Meta:
         verbose_name = _("tag")
+        verbose_name_plural = _("tags")
 
     def __str__(self) -> str:
         return self.name
@@ -149,6 +150,7 @@ class Account(Provenance, TimeStamped):
 
     class Meta(Provenance.Meta):
         verbose_name = _("account")
+        verbose_name_plural = _("accounts")
         # Each list sort is (column, id) so keyset pagination is one index range scan.
         indexes = [
             models.Index(fields=["display_name", "id"], name="acc_name_id_idx"),
@@ -173,6 +175,7 @@ class TaxIdentifier(models.Model):
 
     class Meta:
         verbose_name = _("tax identifier")
+        verbose_name_plural = _("tax identifiers")
         constraints = [
             models.UniqueConstraint(fields=["account", "kind"], name="accounts_taxid_one_per_kind")
         ]
@@ -216,6 +219,7 @@ class Contact(Provenance, TimeStamped):
 
     class Meta(Provenance.Meta):
         verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
         indexes = [models.Index(fields=["account", "rank"], name="contact_account_rank_idx")]
 
     def __str__(self) -> str:
@@ -240,6 +244,7 @@ class Consent(models.Model):
 
     class Meta:
         verbose_name = _("consent")
+        verbose_name_plural = _("consents")
         indexes = [models.Index(fields=["contact", "purpose", "-at"], name="consent_latest_idx")]
 
     def __str__(self) -> str:

@@ -56,6 +56,7 @@ class Order(Provenance):
 
     class Meta(Provenance.Meta):
         verbose_name = _("order")
+        verbose_name_plural = _("orders")
         indexes = [models.Index(fields=["account", "-date"], name="order_account_date_idx")]
 
     def __str__(self) -> str:
@@ -167,6 +168,7 @@ class Deal(Provenance, TimeStamped):
 
     class Meta(Provenance.Meta):
         verbose_name = _("deal")
+        verbose_name_plural = _("deals")
         indexes = [
             models.Index(fields=["account", "-opened_at"], name="deal_account_opened_idx"),
             models.Index(fields=["owner", "status"], name="deal_owner_status_idx"),
@@ -197,6 +199,7 @@ class DealStageChange(models.Model):
 
     class Meta:
         verbose_name = _("stage change")
+        verbose_name_plural = _("stage changes")
         indexes = [models.Index(fields=["deal", "at"], name="deal_stage_change_idx")]
 
     def __str__(self) -> str:
