@@ -21,7 +21,14 @@ from django.utils.translation import gettext as _
 from clientbase.access.models import User
 from clientbase.access.selectors import owned_by_visible
 from clientbase.access.services import record_audit
-from clientbase.accounts.models import Account, Consent, Contact, MergeRecord, TaxIdentifier
+from clientbase.accounts.models import (
+    ACCOUNT_FIELDS,
+    Account,
+    Consent,
+    Contact,
+    MergeRecord,
+    TaxIdentifier,
+)
 from clientbase.accounts.selectors import resolve_account_id
 from clientbase.activities.models import Activity
 from clientbase.core.text import fold
@@ -31,28 +38,7 @@ from clientbase.sales.models import Deal, Order
 # then the ERP, then the old CRM; any other source ranks after these, equally.
 SOURCE_PRIORITY: tuple[str, ...] = ("", "1c", "bitrix24")
 # Fields survivorship decides; names go to aliases, tags/tax ids/related rows are unioned.
-MERGE_FIELDS: tuple[str, ...] = (
-    "legal_name",
-    "display_name",
-    "industry",
-    "size_band",
-    "country",
-    "region",
-    "city",
-    "address",
-    "time_zone",
-    "work_starts",
-    "work_ends",
-    "website",
-    "phone",
-    "email",
-    "status",
-    "owner",
-    "account_manager",
-    "source_channel",
-    "source_campaign",
-    "custom",
-)
+MERGE_FIELDS: tuple[str, ...] = tuple(f for f in ACCOUNT_FIELDS if f != "aliases")
 CHOICES = ("survivor", "merged")
 # Related rows that follow their account: key in MergeRecord.moved -> model.
 _MOVED: dict[str, type[Model]] = {

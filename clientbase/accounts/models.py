@@ -47,6 +47,32 @@ class CustomFieldType(models.TextChoices):
     CHOICE = "choice", _("Choice")
 
 
+# The account fields people edit (forms, imports, merges): one list, in display order.
+ACCOUNT_FIELDS: tuple[str, ...] = (
+    "legal_name",
+    "display_name",
+    "aliases",
+    "industry",
+    "size_band",
+    "country",
+    "region",
+    "city",
+    "address",
+    "time_zone",
+    "work_starts",
+    "work_ends",
+    "website",
+    "phone",
+    "email",
+    "status",
+    "owner",
+    "account_manager",
+    "source_channel",
+    "source_campaign",
+    "custom",
+)
+
+
 class Tag(models.Model):
     name = models.CharField(_("name"), max_length=60, unique=True)
 

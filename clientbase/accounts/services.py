@@ -14,6 +14,7 @@ from clientbase.access.models import User
 from clientbase.access.services import diff, record_audit
 from clientbase.accounts.merging import merge_accounts, undo_merge
 from clientbase.accounts.models import (
+    ACCOUNT_FIELDS,
     Account,
     Contact,
     CustomFieldDefinition,
@@ -25,31 +26,7 @@ from clientbase.core.text import e164, fold
 
 __all__ = ["merge_accounts", "undo_merge"]  # merging lives in its own module (size)
 
-ACCOUNT_EDITABLE = frozenset(
-    {
-        "legal_name",
-        "display_name",
-        "aliases",
-        "industry",
-        "size_band",
-        "country",
-        "region",
-        "city",
-        "address",
-        "time_zone",
-        "work_starts",
-        "work_ends",
-        "website",
-        "phone",
-        "email",
-        "status",
-        "owner",
-        "account_manager",
-        "source_channel",
-        "source_campaign",
-        "custom",
-    }
-)
+ACCOUNT_EDITABLE = frozenset(ACCOUNT_FIELDS)
 
 
 def _ensure_can_edit(actor: User | None, account: Account) -> None:
