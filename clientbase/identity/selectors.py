@@ -6,7 +6,8 @@ import contextlib
 import re
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
 from rapidfuzz import fuzz
 
 from clientbase.access.models import User
@@ -34,6 +35,27 @@ def open_candidates(*, actor: User, min_probability: float = 0.0) -> QuerySet[Du
         .select_related("left", "right", "run")
         .order_by("-probability", "id")
     )
+
+
+def get_candidate(*, actor: User, candidate_id: int) -> DuplicateCandidate:
+    """One pair with both accounts ready for a side-by-side view, if `actor` may see both of
+    its accounts (404 otherwise, as for an account)."""
+    tax_ids = TaxIdentifier.objects.order_by("kind")
+    candidate = (
+        DuplicateCandidate.objects.select_related("left__owner", "right__owner")
+        .prefetch_related(
+            Prefetch("left__tax_ids", queryset=tax_ids),
+            Prefetch("right__tax_ids", queryset=tax_ids),
+        )
+        .filter(pk=candidate_id)
+        .first()
+    )
+    if candidate is None:
+        raise Http404("No such pair")
+    ids = [candidate.left_id, candidate.right_id]
+    if visible_accounts(actor=actor).filter(pk__in=ids).count() != 2:
+        raise Http404("No such pair")
+    return candidate
 
 
 @dataclass(frozen=True)

@@ -8,18 +8,17 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Prefetch, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from clientbase.access.models import User
-from clientbase.accounts.models import Account, Contact, LifecycleStatus, TaxIdentifier
-from clientbase.accounts.selectors import visible_accounts
+from clientbase.accounts.models import Account, Contact, LifecycleStatus
 from clientbase.activities.models import Activity
 from clientbase.identity.models import CandidateStatus, DuplicateCandidate
-from clientbase.identity.selectors import open_candidates
+from clientbase.identity.selectors import get_candidate, open_candidates
 from clientbase.identity.services import dismiss_candidate
 from clientbase.sales.models import Deal, Order
 from clientbase.web.auth import is_htmx_swap, member_required
@@ -153,23 +152,7 @@ def duplicate_queue(request: HttpRequest) -> HttpResponse:
 
 
 def _candidate(actor: User, candidate_id: int) -> DuplicateCandidate:
-    """The pair, if `actor` may see both of its accounts (404 otherwise, as for an account)."""
-    tax_ids = TaxIdentifier.objects.order_by("kind")
-    candidate = (
-        DuplicateCandidate.objects.select_related("left__owner", "right__owner")
-        .prefetch_related(
-            Prefetch("left__tax_ids", queryset=tax_ids),
-            Prefetch("right__tax_ids", queryset=tax_ids),
-        )
-        .filter(pk=candidate_id)
-        .first()
-    )
-    if candidate is None:
-        raise Http404
-    ids = [candidate.left_id, candidate.right_id]
-    if visible_accounts(actor=actor).filter(pk__in=ids).count() != 2:
-        raise Http404
-    return candidate
+    return get_candidate(actor=actor, candidate_id=candidate_id)
 
 
 def _value(account: Account, name: str) -> str:

@@ -137,13 +137,13 @@ def test_the_queue_hides_pairs_where_one_account_is_outside_the_scope(
     director: User, login: Login, pair: DuplicateCandidate, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The queue reads identity's open_candidates, which keeps only pairs whose both accounts
-    # the actor sees; a pair detail repeats the check itself.
-    from clientbase.web import duplicates
+    # the actor sees; a pair detail goes through identity's get_candidate, which checks too.
+    from clientbase.identity import selectors as identity_selectors
 
     def only_left(*, actor: User) -> Any:
         return Account.objects.filter(pk=pair.left_id)
 
-    monkeypatch.setattr(duplicates, "visible_accounts", only_left)
+    monkeypatch.setattr(identity_selectors, "visible_accounts", only_left)
 
     assert login(director).get(f"{QUEUE}{pair.pk}/").status_code == 404
 
