@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "clientbase.activities",
     "clientbase.imports",
     "clientbase.identity",
+    "clientbase.analytics",
     "clientbase.web",
     "clientbase.api",
     "django_tasks_db",
