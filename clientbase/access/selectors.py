@@ -90,11 +90,13 @@ def company_settings() -> CompanySettings:
 
 EXPORT = "export"
 IMPORT = "import"
+ANALYZE = "analyze"
+_CURATOR = frozenset({(EXPORT, "accounts"), (IMPORT, "account"), (ANALYZE, "metrics")})
 
 ROLE_RIGHTS: dict[str, frozenset[tuple[str, str]]] = {
-    Role.ADMIN: frozenset({(EXPORT, "accounts"), (IMPORT, "account")}),
-    Role.DIRECTOR: frozenset({(EXPORT, "accounts"), (IMPORT, "account")}),
-    Role.ANALYST: frozenset({(EXPORT, "accounts"), (IMPORT, "account")}),
+    Role.ADMIN: _CURATOR,
+    Role.DIRECTOR: _CURATOR,
+    Role.ANALYST: _CURATOR,
     Role.TEAM_LEAD: frozenset({(EXPORT, "accounts"), (IMPORT, "account")}),
     Role.REP: frozenset(),
     Role.ACCOUNT_MANAGER: frozenset(),

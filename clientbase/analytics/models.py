@@ -1,0 +1,88 @@
+"""Results of the analytics runs. Analytics never edit records: they write only these tables."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class RunStatus(models.TextChoices):
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class MetricRun(models.Model):
+    """One computation of every account's metrics as of a date. Runs of other dates are kept,
+    so changes over time can be shown; a re-run of the same date replaces the earlier one."""
+
+    as_of = models.DateField(_("as of"))
+    status = models.CharField(
+        _("status"), max_length=8, choices=RunStatus.choices, default=RunStatus.RUNNING
+    )
+    started_at = models.DateTimeField(_("started"))
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    accounts = models.PositiveIntegerField(_("accounts"), default=0)
+    seconds = models.FloatField(_("seconds"), default=0)
+    error = models.TextField(_("error"), blank=True, default="")
+    trigger = models.CharField(_("trigger"), max_length=20, default="manual")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("metrics run")
+        verbose_name_plural = _("metrics runs")
+        indexes = [models.Index(fields=["status", "-as_of"], name="metricrun_status_asof_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.as_of} ({self.status})"
+
+
+class AccountMetrics(models.Model):
+    """One account's metrics in one run. Figures are in base currency; floats because they
+    are analysis, not money of record."""
+
+    run = models.ForeignKey(MetricRun, on_delete=models.CASCADE, related_name="rows")
+    account = models.ForeignKey(
+        "accounts.Account", on_delete=models.CASCADE, related_name="metrics", db_index=False
+    )
+    as_of = models.DateField(_("as of"))
+    revenue_ltm = models.FloatField(_("revenue, 12 months"))
+    margin_ltm = models.FloatField(_("margin, 12 months"))
+    revenue_prev_ltm = models.FloatField(_("revenue, the 12 months before"))
+    revenue_lifetime = models.FloatField(_("revenue, lifetime"))
+    margin_lifetime = models.FloatField(_("margin, lifetime"))
+    orders_lifetime = models.IntegerField(_("orders, lifetime"))
+    orders_ltm = models.IntegerField(_("orders, 12 months"))
+    first_purchase = models.DateField(_("first purchase"), null=True)
+    last_purchase = models.DateField(_("last purchase"), null=True)
+    recency_days = models.IntegerField(_("days since last purchase"), null=True)
+    frequency = models.IntegerField(_("frequency"))
+    monetary = models.FloatField(_("monetary value"))
+    strategic_share = models.FloatField(_("share of strategic lines"), null=True)
+    documents = models.IntegerField(_("documents"))
+    activities = models.IntegerField(_("activities"))
+    tickets = models.IntegerField(_("support tickets"))
+    hours = models.FloatField(_("hours logged"))
+    workload = models.IntegerField(_("workload"))
+    margin_per_workload = models.FloatField(_("margin per unit of workload"), null=True)
+    trend = models.FloatField(_("trend"), null=True)
+    demand_variability = models.FloatField(_("demand variability"), null=True)
+    repeat_purchases = models.IntegerField(_("repeat purchases"))
+    recency_weeks = models.FloatField(null=True)
+    age_weeks = models.FloatField(null=True)
+    repeat_revenue_mean = models.FloatField(null=True)
+    repeat_margin_mean = models.FloatField(null=True)
+
+    class Meta:
+        verbose_name = _("account metrics")
+        verbose_name_plural = _("account metrics")
+        constraints = [
+            models.UniqueConstraint(fields=["account", "run"], name="accountmetrics_account_run")
+        ]
+        indexes = [models.Index(fields=["run", "account"], name="accountmetrics_run_acc_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.account_id} @ {self.as_of}"

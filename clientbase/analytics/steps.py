@@ -1,0 +1,183 @@
+"""The metric pipeline as named SQL steps, one per metric family, composed into one query.
+
+Each step is a SELECT over the sources (see sources.SCHEMAS) and earlier steps. Steps are
+parsed by SQLGlot, so the composed query can be written for DuckDB (where it runs) or for
+another engine (Spark, PostgreSQL) unchanged; the snapshot tests pin both renderings.
+The only parameter is the as-of date, held by the `params` step.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import sqlglot
+from sqlglot import exp
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    sql: str
+    about: str
+
+
+STEPS: tuple[Step, ...] = (
+    Step(
+        "order_facts",
+        """
+        SELECT o.order_id, o.account_id, o.date, o.revenue, o.revenue - o.cost AS margin,
+               o.documents, o.rate, DATE_DIFF('day', o.date, p.as_of) AS age_days
+        FROM orders AS o CROSS JOIN params AS p
+        WHERE o.date <= p.as_of
+        """,
+        "orders up to the as-of date, in base currency, with their age in days",
+    ),
+    Step(
+        "sales",
+        """
+        SELECT account_id,
+               SUM(CASE WHEN age_days < 365 THEN revenue ELSE 0 END) AS revenue_ltm,
+               SUM(CASE WHEN age_days < 365 THEN margin ELSE 0 END) AS margin_ltm,
+               SUM(CASE WHEN age_days >= 365 AND age_days < 730 THEN revenue ELSE 0 END)
+                   AS revenue_prev_ltm,
+               SUM(revenue) AS revenue_lifetime,
+               SUM(margin) AS margin_lifetime,
+               COUNT(*) AS orders_lifetime,
+               SUM(CASE WHEN age_days < 365 THEN 1 ELSE 0 END) AS orders_ltm,
+               SUM(documents) AS documents,
+               MIN(date) AS first_purchase,
+               MAX(date) AS last_purchase,
+               MIN(age_days) AS recency_days,
+               MAX(age_days) AS tenure_days,
+               COUNT(DISTINCT date) AS purchase_days
+        FROM order_facts
+        GROUP BY account_id
+        """,
+        "revenue and margin (trailing 12 months, the 12 before, lifetime), orders, dates",
+    ),
+    Step(
+        "repeat_spend",
+        """
+        SELECT account_id, AVG(revenue) AS repeat_revenue_mean, AVG(margin) AS repeat_margin_mean
+        FROM (
+            SELECT account_id, date, SUM(revenue) AS revenue, SUM(margin) AS margin,
+                   ROW_NUMBER() OVER (PARTITION BY account_id ORDER BY date) AS nth
+            FROM order_facts
+            GROUP BY account_id, date
+        ) AS days
+        WHERE nth > 1
+        GROUP BY account_id
+        """,
+        "mean spend per repeat purchase day (the Gamma-Gamma input)",
+    ),
+    Step(
+        "strategic",
+        """
+        SELECT f.account_id,
+               SUM(l.revenue * f.rate) AS line_revenue,
+               SUM(CASE WHEN pr.strategic THEN l.revenue * f.rate ELSE 0 END)
+                   AS strategic_revenue
+        FROM lines AS l
+        JOIN order_facts AS f ON f.order_id = l.order_id
+        JOIN products AS pr ON pr.product_id = l.product_id
+        GROUP BY f.account_id
+        """,
+        "revenue from strategic product lines",
+    ),
+    Step(
+        "workload",
+        """
+        SELECT account_id,
+               COUNT(*) AS activities,
+               SUM(CASE WHEN kind = 'ticket' THEN 1 ELSE 0 END) AS tickets,
+               SUM(minutes) / 60.0 AS hours
+        FROM activities
+        GROUP BY account_id
+        """,
+        "activities of every kind, support tickets and logged hours",
+    ),
+    Step(
+        "monthly",
+        """
+        SELECT account_id, SUM(month_revenue) / 12.0 AS month_mean,
+               SUM(month_revenue * month_revenue) / 12.0 AS month_square_mean
+        FROM (
+            SELECT account_id, FLOOR(age_days / 30.4375) AS month_no,
+                   SUM(revenue) AS month_revenue
+            FROM order_facts
+            WHERE age_days < 365
+            GROUP BY account_id, FLOOR(age_days / 30.4375)
+        ) AS months
+        GROUP BY account_id
+        """,
+        "mean and mean square of monthly revenue over the trailing twelve months "
+        "(a month is 365.25 / 12 = 30.4375 days, so the year is exactly twelve buckets)",
+    ),
+    Step(
+        "metrics",
+        """
+        SELECT a.account_id,
+               COALESCE(s.revenue_ltm, 0) AS revenue_ltm,
+               COALESCE(s.margin_ltm, 0) AS margin_ltm,
+               COALESCE(s.revenue_prev_ltm, 0) AS revenue_prev_ltm,
+               COALESCE(s.revenue_lifetime, 0) AS revenue_lifetime,
+               COALESCE(s.margin_lifetime, 0) AS margin_lifetime,
+               COALESCE(s.orders_lifetime, 0) AS orders_lifetime,
+               COALESCE(s.orders_ltm, 0) AS orders_ltm,
+               s.first_purchase,
+               s.last_purchase,
+               s.recency_days,
+               COALESCE(s.orders_ltm, 0) AS frequency,
+               COALESCE(s.revenue_ltm, 0) AS monetary,
+               CASE WHEN st.line_revenue > 0 THEN st.strategic_revenue / st.line_revenue END
+                   AS strategic_share,
+               COALESCE(s.documents, 0) AS documents,
+               COALESCE(w.activities, 0) AS activities,
+               COALESCE(w.tickets, 0) AS tickets,
+               COALESCE(w.hours, 0) AS hours,
+               COALESCE(s.orders_lifetime, 0) + COALESCE(s.documents, 0)
+                   + COALESCE(w.activities, 0) AS workload,
+               CASE WHEN COALESCE(s.orders_lifetime, 0) + COALESCE(s.documents, 0)
+                         + COALESCE(w.activities, 0) > 0
+                    THEN COALESCE(s.margin_lifetime, 0)
+                         / (COALESCE(s.orders_lifetime, 0) + COALESCE(s.documents, 0)
+                            + COALESCE(w.activities, 0))
+               END AS margin_per_workload,
+               CASE WHEN s.revenue_prev_ltm > 0
+                    THEN (s.revenue_ltm - s.revenue_prev_ltm) / s.revenue_prev_ltm
+               END AS trend,
+               CASE WHEN m.month_mean > 0
+                    THEN SQRT(GREATEST(m.month_square_mean - m.month_mean * m.month_mean, 0))
+                         / m.month_mean
+               END AS demand_variability,
+               GREATEST(COALESCE(s.purchase_days, 0) - 1, 0) AS repeat_purchases,
+               (s.tenure_days - s.recency_days) / 7.0 AS recency_weeks,
+               s.tenure_days / 7.0 AS age_weeks,
+               r.repeat_revenue_mean,
+               r.repeat_margin_mean
+        FROM accounts AS a
+        LEFT JOIN sales AS s ON s.account_id = a.account_id
+        LEFT JOIN repeat_spend AS r ON r.account_id = a.account_id
+        LEFT JOIN strategic AS st ON st.account_id = a.account_id
+        LEFT JOIN workload AS w ON w.account_id = a.account_id
+        LEFT JOIN monthly AS m ON m.account_id = a.account_id
+        """,
+        "one row per account: every metric family joined",
+    ),
+)
+
+METRIC_COLUMNS: tuple[str, ...] = tuple(
+    e.alias_or_name for e in sqlglot.parse_one(STEPS[-1].sql, read="duckdb").expressions
+)
+
+
+def pipeline(as_of: dt.date, *, steps: tuple[Step, ...] = STEPS, dialect: str = "duckdb") -> str:
+    """The composed query: `params`, then every step as a CTE, selecting the last one."""
+    params = exp.select(
+        exp.cast(exp.Literal.string(as_of.isoformat()), exp.DataType.build("date")).as_("as_of")
+    )
+    query = exp.select("*").from_(steps[-1].name).with_("params", as_=params)
+    for step in steps:
+        query = query.with_(step.name, as_=sqlglot.parse_one(step.sql, read="duckdb"))
+    return query.sql(dialect=dialect, pretty=True)

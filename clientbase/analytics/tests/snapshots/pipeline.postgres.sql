@@ -1,0 +1,161 @@
+WITH params AS (
+  SELECT
+    CAST('2026-12-01' AS DATE) AS as_of
+), order_facts AS (
+  SELECT
+    o.order_id,
+    o.account_id,
+    o.date,
+    o.revenue,
+    o.revenue - o.cost AS margin,
+    o.documents,
+    o.rate,
+    (
+      CAST(p.as_of AS DATE) - CAST(o.date AS DATE)
+    ) AS age_days
+  FROM orders AS o
+  CROSS JOIN params AS p
+  WHERE
+    o.date <= p.as_of
+), sales AS (
+  SELECT
+    account_id,
+    SUM(CASE WHEN age_days < 365 THEN revenue ELSE 0 END) AS revenue_ltm,
+    SUM(CASE WHEN age_days < 365 THEN margin ELSE 0 END) AS margin_ltm,
+    SUM(CASE WHEN age_days >= 365 AND age_days < 730 THEN revenue ELSE 0 END) AS revenue_prev_ltm,
+    SUM(revenue) AS revenue_lifetime,
+    SUM(margin) AS margin_lifetime,
+    COUNT(*) AS orders_lifetime,
+    SUM(CASE WHEN age_days < 365 THEN 1 ELSE 0 END) AS orders_ltm,
+    SUM(documents) AS documents,
+    MIN(date) AS first_purchase,
+    MAX(date) AS last_purchase,
+    MIN(age_days) AS recency_days,
+    MAX(age_days) AS tenure_days,
+    COUNT(DISTINCT date) AS purchase_days
+  FROM order_facts
+  GROUP BY
+    account_id
+), repeat_spend AS (
+  SELECT
+    account_id,
+    AVG(revenue) AS repeat_revenue_mean,
+    AVG(margin) AS repeat_margin_mean
+  FROM (
+    SELECT
+      account_id,
+      date,
+      SUM(revenue) AS revenue,
+      SUM(margin) AS margin,
+      ROW_NUMBER() OVER (PARTITION BY account_id ORDER BY date) AS nth
+    FROM order_facts
+    GROUP BY
+      account_id,
+      date
+  ) AS days
+  WHERE
+    nth > 1
+  GROUP BY
+    account_id
+), strategic AS (
+  SELECT
+    f.account_id,
+    SUM(l.revenue * f.rate) AS line_revenue,
+    SUM(CASE WHEN pr.strategic THEN l.revenue * f.rate ELSE 0 END) AS strategic_revenue
+  FROM lines AS l
+  JOIN order_facts AS f
+    ON f.order_id = l.order_id
+  JOIN products AS pr
+    ON pr.product_id = l.product_id
+  GROUP BY
+    f.account_id
+), workload AS (
+  SELECT
+    account_id,
+    COUNT(*) AS activities,
+    SUM(CASE WHEN kind = 'ticket' THEN 1 ELSE 0 END) AS tickets,
+    CAST(SUM(minutes) AS DOUBLE PRECISION) / 60.0 AS hours
+  FROM activities
+  GROUP BY
+    account_id
+), monthly AS (
+  SELECT
+    account_id,
+    CAST(SUM(month_revenue) AS DOUBLE PRECISION) / 12.0 AS month_mean,
+    CAST(SUM(month_revenue * month_revenue) AS DOUBLE PRECISION) / 12.0 AS month_square_mean
+  FROM (
+    SELECT
+      account_id,
+      FLOOR(CAST(age_days AS DOUBLE PRECISION) / 30.4375) AS month_no,
+      SUM(revenue) AS month_revenue
+    FROM order_facts
+    WHERE
+      age_days < 365
+    GROUP BY
+      account_id,
+      FLOOR(CAST(age_days AS DOUBLE PRECISION) / 30.4375)
+  ) AS months
+  GROUP BY
+    account_id
+), metrics AS (
+  SELECT
+    a.account_id,
+    COALESCE(s.revenue_ltm, 0) AS revenue_ltm,
+    COALESCE(s.margin_ltm, 0) AS margin_ltm,
+    COALESCE(s.revenue_prev_ltm, 0) AS revenue_prev_ltm,
+    COALESCE(s.revenue_lifetime, 0) AS revenue_lifetime,
+    COALESCE(s.margin_lifetime, 0) AS margin_lifetime,
+    COALESCE(s.orders_lifetime, 0) AS orders_lifetime,
+    COALESCE(s.orders_ltm, 0) AS orders_ltm,
+    s.first_purchase,
+    s.last_purchase,
+    s.recency_days,
+    COALESCE(s.orders_ltm, 0) AS frequency,
+    COALESCE(s.revenue_ltm, 0) AS monetary,
+    CASE
+      WHEN st.line_revenue > 0
+      THEN CAST(st.strategic_revenue AS DOUBLE PRECISION) / st.line_revenue
+    END AS strategic_share,
+    COALESCE(s.documents, 0) AS documents,
+    COALESCE(w.activities, 0) AS activities,
+    COALESCE(w.tickets, 0) AS tickets,
+    COALESCE(w.hours, 0) AS hours,
+    COALESCE(s.orders_lifetime, 0) + COALESCE(s.documents, 0) + COALESCE(w.activities, 0) AS workload,
+    CASE
+      WHEN COALESCE(s.orders_lifetime, 0) + COALESCE(s.documents, 0) + COALESCE(w.activities, 0) > 0
+      THEN CAST(COALESCE(s.margin_lifetime, 0) AS DOUBLE PRECISION) / (
+        COALESCE(s.orders_lifetime, 0) + COALESCE(s.documents, 0) + COALESCE(w.activities, 0)
+      )
+    END AS margin_per_workload,
+    CASE
+      WHEN s.revenue_prev_ltm > 0
+      THEN CAST((
+        s.revenue_ltm - s.revenue_prev_ltm
+      ) AS DOUBLE PRECISION) / s.revenue_prev_ltm
+    END AS trend,
+    CASE
+      WHEN m.month_mean > 0
+      THEN CAST(SQRT(GREATEST(m.month_square_mean - m.month_mean * m.month_mean, 0)) AS DOUBLE PRECISION) / m.month_mean
+    END AS demand_variability,
+    GREATEST(COALESCE(s.purchase_days, 0) - 1, 0) AS repeat_purchases,
+    CAST((
+      s.tenure_days - s.recency_days
+    ) AS DOUBLE PRECISION) / 7.0 AS recency_weeks,
+    CAST(s.tenure_days AS DOUBLE PRECISION) / 7.0 AS age_weeks,
+    r.repeat_revenue_mean,
+    r.repeat_margin_mean
+  FROM accounts AS a
+  LEFT JOIN sales AS s
+    ON s.account_id = a.account_id
+  LEFT JOIN repeat_spend AS r
+    ON r.account_id = a.account_id
+  LEFT JOIN strategic AS st
+    ON st.account_id = a.account_id
+  LEFT JOIN workload AS w
+    ON w.account_id = a.account_id
+  LEFT JOIN monthly AS m
+    ON m.account_id = a.account_id
+)
+SELECT
+  *
+FROM metrics
