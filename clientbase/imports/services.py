@@ -35,7 +35,7 @@ from clientbase.imports.models import (
     RecordHistory,
 )
 from clientbase.imports.readers import FileError, open_table
-from clientbase.imports.validation import RowError, plan_for, targets
+from clientbase.imports.validation import TARGETS, RowError, plan_for, targets
 
 Progress = Callable[[str, int, int], None]
 MODES = ("all-or-nothing", "valid-rows")
@@ -89,6 +89,41 @@ def guess_target(headers: list[str]) -> str:
     return best
 
 
+@dataclass
+class Settled:
+    """What a file's header decides before anything is read: source, target and mapping."""
+
+    source_system: str
+    target: str
+    mapping: dict[str, Any]
+    columns: dict[str, str]
+
+
+def settle_mapping(
+    headers: list[str],
+    *,
+    source_system: str,
+    target: str | None = None,
+    mapping: dict[str, Any] | None = None,
+) -> Settled:
+    """The one place that reads a header into source, target and columns, for run_import and
+    the upload page alike. A shipped template declaring exactly this header (our own export)
+    adds its options even under a given mapping: its source decides what the ids mean."""
+    mapping = dict(mapping or {})
+    detected = detect_template(headers)
+    if detected and (target or mapping.get("target") or detected["target"]) == detected["target"]:
+        mapping = {**detected, **mapping}
+    if mapping.get("source_system"):
+        # Our own export's ids are this base's primary keys: under any other source they
+        # would read as foreign external ids and create a copy of every account.
+        source_system = str(mapping["source_system"])
+    target = target or mapping.get("target") or guess_target(headers)
+    if target not in TARGETS:
+        raise ImportRunError(_("unknown target %(t)r") % {"t": target})
+    columns = dict(mapping.get("columns") or auto_mapping(headers, target))
+    return Settled(source_system, target, mapping, columns)
+
+
 def run_import(
     *,
     actor: User | None,
@@ -112,16 +147,12 @@ def run_import(
         table = open_table(path, sheet=sheet)
     except FileError as exc:
         raise ImportRunError(f"{path.name}: {exc}") from None
-    mapping = dict(mapping or detect_template(table.headers) or {})
-    if mapping.get("source_system"):
-        # Our own export's ids are this base's primary keys: under any other source they
-        # would read as foreign external ids and create a copy of every account.
-        source_system = str(mapping["source_system"])
-    target = target or mapping.get("target") or guess_target(table.headers)
+    settled = settle_mapping(
+        table.headers, source_system=source_system, target=target, mapping=mapping
+    )
+    source_system, target, mapping = settled.source_system, settled.target, settled.mapping
+    columns = settled.columns
     spec_set = targets(jalali=mapping.get("date_format") == "jalali")
-    if target not in spec_set:
-        raise ImportRunError(_("unknown target %(t)r") % {"t": target})
-    columns: dict[str, str] = dict(mapping.get("columns") or auto_mapping(table.headers, target))
     problems = check_mapping(columns, table.headers, target)
     if problems:
         raise ImportRunError("; ".join(problems))
