@@ -76,7 +76,7 @@ def file_sha256(path: Path) -> str:
 def guess_target(headers: list[str]) -> str:
     """The target whose required columns the headers cover, preferring the most matches."""
     best, score = "", -1
-    for name in ("orders", "contacts", "products", "accounts"):
+    for name in ("orders", "contacts", "products", "accounts", "deals", "activities"):
         mapping = auto_mapping(headers, name)
         if check_mapping(mapping, headers, name):
             continue
@@ -340,7 +340,7 @@ def rollback_batch(*, actor: User | None, batch: ImportBatch) -> dict[str, int]:
         ):
             restored.setdefault(object_id, {}).setdefault(name, old)
         for object_id, values in restored.items():
-            _restore(model, object_id, values)
+            _restore(actor, model, object_id, values)
         deleted = _delete_created(model, batch)
         batch.status = BatchStatus.ROLLED_BACK
         batch.save(update_fields=["status"])
@@ -349,8 +349,12 @@ def rollback_batch(*, actor: User | None, batch: ImportBatch) -> dict[str, int]:
     return counts
 
 
-def _restore(model: str, object_id: int, values: dict[str, Any]) -> None:
-    if model == "accounts.account":
+def _restore(actor: User | None, model: str, object_id: int, values: dict[str, Any]) -> None:
+    if model == "sales.deal":
+        from clientbase.sales.deal_imports import restore_imported_deal
+
+        restore_imported_deal(actor=actor, deal_id=object_id, values=values)
+    elif model == "accounts.account":
         from clientbase.accounts.services import restore_imported_account
 
         restore_imported_account(account_id=object_id, values=values)

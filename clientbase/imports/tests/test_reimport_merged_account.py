@@ -80,6 +80,7 @@ def test_rolling_back_that_batch_restores_the_survivor(
         source_system="crm",
     )
 
+    assert result.batch_id is not None
     rollback_batch(actor=owner, batch=ImportBatch.objects.get(pk=result.batch_id))
 
     restored = Account.objects.get(pk=survivor.pk)
