@@ -292,7 +292,17 @@ activity_kind = choice(
 )
 activity_status = choice(
     {
-        "planned": ("open", "not started", "in progress", "запланировано", "в работе", "باز"),
+        "planned": (
+            "open",
+            "not started",
+            "in progress",
+            "waiting on someone else",
+            "deferred",
+            "запланировано",
+            "не выполнено",
+            "в работе",
+            "باز",
+        ),
         "done": ("completed", "complete", "closed", "выполнено", "выполнена", "انجام شده"),
         "cancelled": ("canceled", "отменено", "отменена", "لغو شده"),
     }
