@@ -84,7 +84,11 @@ def test_a_changed_stage_moves_the_deal_and_rollback_moves_it_back(
 
     assert (second.created, second.updated, second.unchanged) == (0, 1, 2)
     deal = Deal.objects.get(external_id="D-1")
-    assert (deal.stage.name, deal.status, deal.amount) == ("Успешно реализовано", "won", 175000)
+    assert (deal.stage.name, deal.status, deal.amount) == (
+        "Успешно реализовано",
+        "won",
+        Decimal("175000"),
+    )
     moves = list(deal.stage_history.order_by("pk").values_list("to_stage__name", "actor"))
     assert moves == [("Первичный контакт", None), ("Успешно реализовано", director.pk)]
     assert AuditEvent.objects.filter(action="deal.move", object_id=str(deal.pk)).exists()
