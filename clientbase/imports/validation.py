@@ -346,7 +346,7 @@ def make_moment_check(date: Check) -> Check:
                     moment = dt.datetime.fromisoformat(f"{moment.isoformat()}{offset}")
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=local())
-        return moment
+        return moment.astimezone(dt.UTC)  # as stored: a re-import compares equal
 
     return check
 
