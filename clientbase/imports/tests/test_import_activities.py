@@ -51,7 +51,7 @@ def test_it_creates_activities_of_each_kind_tied_to_accounts_and_contacts(
     result = run_import(actor=None, path=write("activities.csv", FIRST), source_system=SOURCE)
 
     assert (result.status, result.created, result.rejected) == ("done", 4, 0)
-    assert ImportBatch.objects.get(pk=result.batch_id).target == "activities"
+    assert ImportBatch.objects.get(pk=result.batch_id or 0).target == "activities"
     call, meeting, email, ticket = Activity.objects.order_by("external_id")
     assert (call.kind, call.status, call.owner_id) == ("call", "planned", owner.pk)
     assert call.due_at == dt.datetime(2024, 3, 15, 10, 30, tzinfo=dt.UTC)
@@ -93,10 +93,10 @@ def test_a_changed_row_updates_with_history_and_rollback_restores_it(
     history = RecordHistory.objects.filter(batch_id=second.batch_id, model="activities.activity")
     assert set(history.values_list("field", flat=True)) == {"status", "done_at", "import_batch_id"}
 
-    rollback_batch(actor=director, batch=ImportBatch.objects.get(pk=second.batch_id))
+    rollback_batch(actor=director, batch=ImportBatch.objects.get(pk=second.batch_id or 0))
 
     assert _state() == before
-    rollback_batch(actor=director, batch=ImportBatch.objects.get(pk=first.batch_id))
+    rollback_batch(actor=director, batch=ImportBatch.objects.get(pk=first.batch_id or 0))
     assert not Activity.objects.exists()
 
 
