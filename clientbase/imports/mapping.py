@@ -146,7 +146,13 @@ SYNONYMS: dict[str, dict[str, list[str]]] = {
         "documents": ["documents", "docs", "документов", "اسناد"],
     },
     "deals": {
-        "external_id": [*_COMMON["external_id"], "deal id", "opportunity id", "id сделки"],
+        "external_id": [
+            *_COMMON["external_id"],
+            "record id",
+            "deal id",
+            "opportunity id",
+            "id сделки",
+        ],
         "title": [
             "title",
             "deal",
@@ -211,7 +217,7 @@ SYNONYMS: dict[str, dict[str, list[str]]] = {
         "lost_reason": ["lost reason", "причина отказа", "причина проигрыша", "دلیل از دست رفتن"],
     },
     "activities": {
-        "external_id": [*_COMMON["external_id"], "activity id", "task id", "id дела"],
+        "external_id": [*_COMMON["external_id"], "record id", "activity id", "id дела"],
         "kind": [
             "kind",
             "type",
