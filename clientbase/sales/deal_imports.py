@@ -24,6 +24,17 @@ def import_deals(
     """Records hold validated values with ids resolved (account_id, owner_id, stage_id; a new
     deal's pipeline_id). The caller owns the transaction and writes history from the outcome."""
     moves = {r["external_id"]: r.pop("stage_id") for r in records if "stage_id" in r}
+    # Pass 1 saw these as new; if one exists by now, its pipeline and opening stay as they are.
+    known = set(
+        Deal.objects.filter(
+            source_system=source_system,
+            external_id__in=[r["external_id"] for r in records if "pipeline_id" in r],
+        ).values_list("external_id", flat=True)
+    )
+    for record in records:
+        if record["external_id"] in known:
+            record.pop("pipeline_id", None)
+            record.pop("opened_at", None)
     stages = {s.pk: s for s in Stage.objects.filter(pk__in=set(moves.values()))}
     first: dict[int, Stage] = {}
     for stage in Stage.objects.filter(
