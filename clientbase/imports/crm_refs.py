@@ -7,7 +7,6 @@ Users, pipelines and stages are small tables, read once; contacts and deals are 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -16,18 +15,13 @@ from django.utils.translation import gettext as _
 from clientbase.access.models import User
 from clientbase.access.selectors import company_settings
 from clientbase.accounts.models import Contact
-from clientbase.core.text import fold
-from clientbase.imports.validation import RowError
+from clientbase.imports.validation import RowError, folded_words
 from clientbase.sales.models import Deal, Pipeline, PipelineKind, Stage
 
 if TYPE_CHECKING:
     from clientbase.imports.checking import Checker, Group
 
 _AMBIGUOUS = -1
-
-
-def _key(name: str) -> str:
-    return re.sub(r"[\W_]+", " ", fold(name)).strip()
 
 
 class CrmResolver:
@@ -53,12 +47,13 @@ class CrmResolver:
         for pk, username, email, first, last in User.objects.filter(is_active=True).values_list(
             "pk", "username", "email", "first_name", "last_name"
         ):
-            for key in {_key(username), (email or "").strip().lower(), _key(f"{first} {last}")}:
+            names = {folded_words(username), folded_words(f"{first} {last}")}
+            for key in {*names, (email or "").strip().lower()}:
                 if key:
                     held = self.users.get(key)
                     self.users[key] = pk if held in (None, pk) else _AMBIGUOUS
         for pipeline in Pipeline.objects.order_by("pk"):
-            self.pipelines.setdefault(_key(pipeline.name), pipeline.pk)
+            self.pipelines.setdefault(folded_words(pipeline.name), pipeline.pk)
             self.pipeline_names[pipeline.pk] = pipeline.name
             if self.default_pipeline is None and pipeline.kind == PipelineKind.NEW_BUSINESS:
                 self.default_pipeline = pipeline.pk
@@ -101,15 +96,16 @@ class CrmResolver:
 
     def user(self, name: str) -> int | None:
         assert self.users is not None
-        found = self.users.get(name.strip().lower()) or self.users.get(_key(name))
+        found = self.users.get(name.strip().lower()) or self.users.get(folded_words(name))
         return None if found in (None, _AMBIGUOUS) else found
 
     def stage(self, pipeline_id: int, name: str) -> Stage | None:
         """A stage by name (case and punctuation aside) or by its position number."""
         stages = self.stages.get(pipeline_id, [])
-        wanted = _key(name)
+        wanted = folded_words(name)
         for stage in stages:
-            if _key(stage.name) == wanted or (wanted.isdigit() and stage.position == int(wanted)):
+            by_position = wanted.isdigit() and stage.position == int(wanted)
+            if by_position or folded_words(stage.name) == wanted:
                 return stage
         return None
 
@@ -145,7 +141,7 @@ def deal_record(checker: Checker, group: Group, account_id: int) -> dict[str, An
     }
     record["account_id"] = account_id
     if "pipeline" in values:
-        pipeline_id = crm.pipelines.get(_key(values["pipeline"]))
+        pipeline_id = crm.pipelines.get(folded_words(values["pipeline"]))
         if pipeline_id is None:
             _error(checker, group, "pipeline", values["pipeline"], _("unknown pipeline"))
             return None

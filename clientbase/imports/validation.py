@@ -255,17 +255,18 @@ def non_negative_money(value: Any) -> Decimal:
     return amount
 
 
-def _word(value: Any) -> str:
+def folded_words(value: Any) -> str:
+    """A name as its folded words, case and punctuation aside: "Closed - Won" = "closed won"."""
     return re.sub(r"[\W_]+", " ", fold(str(value))).strip()
 
 
 def choice(words: dict[str, tuple[str, ...]]) -> Check:
     """A value named by any of its spellings (en/ru/fa, as source systems export them)."""
-    lookup = {_word(spelling): key for key, spellings in words.items() for spelling in spellings}
+    lookup = {folded_words(s): key for key, spellings in words.items() for s in spellings}
     lookup.update({key: key for key in words})
 
     def check(value: Any) -> str:
-        found = lookup.get(_word(value))
+        found = lookup.get(folded_words(value))
         if found is None:
             raise ValueError(_("not one of %(s)s") % {"s": ", ".join(words)})
         return found
