@@ -241,6 +241,7 @@ def import_accounts(
         prepare=prepare,
         also=("search_name", "display_name"),
         by_pk=source_system == OWN_SOURCE,
+        follow="merged_into",  # a merged-away account's source rows now update its survivor
     )
     if tax_ids:
         accounts = {by_id[ext].pk: kinds for ext, kinds in tax_ids.items() if ext in by_id}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -72,3 +73,25 @@ def complete_activity(*, actor: User | None, activity: Activity, outcome: str = 
             actor=actor, action="activity.complete", obj=locked, changes={"outcome": outcome}
         )
     return locked
+
+
+def import_activities(
+    *, actor: User | None, source_system: str, batch_id: int, records: list[dict[str, Any]]
+) -> Any:
+    """Upsert activities by (source_system, external_id); records carry resolved ids
+    (account_id, contact_id, deal_id, owner_id). The caller owns the transaction and writes
+    history from the outcome."""
+    from clientbase.core.bulk import upsert_by_provenance
+
+    def prepare(activity: Activity) -> None:
+        if activity.pk is None and activity.owner_id is None and actor is not None:
+            activity.owner = actor
+
+    outcome, _by_id = upsert_by_provenance(
+        Activity,
+        source_system=source_system,
+        batch_id=batch_id,
+        records=records,
+        prepare=prepare,
+    )
+    return outcome

@@ -51,12 +51,15 @@ def upsert_by_provenance(
     prepare: Callable[[Any], None] | None = None,
     also: tuple[str, ...] = (),
     by_pk: bool = False,
+    follow: str = "",
 ) -> tuple[BulkOutcome, dict[str, Any]]:
     """Create or update `records` (each with an "external_id") under `source_system`.
 
     `also` names fields `prepare` derives (e.g. a search key) that must be saved with updates.
     `by_pk`: the external ids are this base's own primary keys (a re-imported export), so
     records update those very rows whatever their provenance, and none is created.
+    `follow`: a foreign key to the row that replaced a found one (an account's `merged_into`):
+    its record updates that survivor, never the tombstone.
     Returns the outcome and {external_id: instance} of every record, written or not."""
     outcome = BulkOutcome()
     manager = model._default_manager
@@ -70,8 +73,11 @@ def upsert_by_provenance(
             obj.external_id: obj  # type: ignore[attr-defined]
             for obj in manager.filter(source_system=source_system, external_id__in=keys)
         }
+    if follow:
+        existing = _follow(manager, existing, f"{follow}_id")
     to_create: list[Any] = []
     to_update: list[Any] = []
+    updating: set[int] = set()
     touched: set[str] = set()
     by_id: dict[str, Any] = {}
     for record in records:
@@ -101,7 +107,9 @@ def upsert_by_provenance(
         obj.import_batch_id = batch_id  # type: ignore[attr-defined]
         if prepare:
             prepare(obj)
-        to_update.append(obj)
+        if obj.pk not in updating:  # two records may name one survivor
+            updating.add(obj.pk)
+            to_update.append(obj)
     if to_create:
         manager.bulk_create(to_create, batch_size=500)
         outcome.created = len(to_create)
@@ -111,6 +119,19 @@ def upsert_by_provenance(
         manager.bulk_update(to_update, fields, batch_size=500)
         outcome.updated = len(to_update)
     return outcome, by_id
+
+
+def _follow(manager: Any, existing: dict[str, Any], link: str) -> dict[str, Any]:
+    """Found rows with their replacements swapped in, one instance per row (chains are kept
+    one step long by the merge, so one query resolves them)."""
+    rows = {obj.pk: obj for obj in existing.values()}
+    wanted = {getattr(obj, link) for obj in rows.values() if getattr(obj, link)} - set(rows)
+    rows.update((obj.pk, obj) for obj in manager.filter(pk__in=wanted))
+    out = {}
+    for key, obj in existing.items():
+        target = getattr(obj, link)
+        out[key] = rows.get(target, obj) if target else obj
+    return out
 
 
 def restore_fields(model: type[models.Model], object_id: int, values: dict[str, Any]) -> None:

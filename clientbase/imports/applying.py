@@ -27,6 +27,8 @@ MODEL_OF = {
     "contacts": "accounts.contact",
     "products": "catalog.product",
     "orders": "sales.order",
+    "deals": "sales.deal",
+    "activities": "activities.activity",
 }
 
 
@@ -45,6 +47,14 @@ def _write(actor: User | None, batch: ImportBatch, records: list[Any]) -> Any:
         from clientbase.accounts.services import import_contacts
 
         return import_contacts(records=records, **common)
+    if target == "deals":
+        from clientbase.sales.deal_imports import import_deals
+
+        return import_deals(records=records, **common)
+    if target == "activities":
+        from clientbase.activities.services import import_activities
+
+        return import_activities(records=records, **common)
     if target == "products":
         from clientbase.catalog.services import import_products
 

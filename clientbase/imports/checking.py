@@ -23,12 +23,14 @@ from clientbase.access.selectors import company_settings
 from clientbase.accounts.models import Account, TaxIdentifier
 from clientbase.accounts.services import OWN_SOURCE
 from clientbase.catalog.models import Product
+from clientbase.imports.crm_refs import CrmResolver, activity_record, deal_record
 from clientbase.imports.models import ParkedRow
 from clientbase.imports.readers import BadRow, Table
 from clientbase.imports.validation import RowError, RowPlan, check_row
 from clientbase.sales.models import ExchangeRate
 
 Progress = Callable[[str, int, int], None]
+CRM_TARGETS = ("deals", "activities")
 
 
 @dataclass
@@ -136,6 +138,7 @@ class Checker:
         self.seen_orders: set[int] = set()  # hashes: millions of order ids in little memory
         self.parked: list[ParkedRow] = []
         self.key_field = "order_id" if target == "orders" else "external_id"
+        self.crm = CrmResolver(source_system, target) if target in CRM_TARGETS else None
 
     # -- driving ------------------------------------------------------------------------------
 
@@ -216,6 +219,8 @@ class Checker:
         if not self.pending:
             return
         self.resolver.load(self.pending)
+        if self.crm is not None:
+            self.crm.load(self.pending)
         if self.target == "accounts" and self.resolver.source_system == OWN_SOURCE:
             self._require_own_accounts()
         records: list[Any] = []
@@ -259,7 +264,7 @@ class Checker:
     def _finish(self, group: Group) -> Any:
         """The record to write, or None after adding the group's reference errors."""
         row_no, values, _cells = group.rows[0]
-        if self.target in ("orders", "contacts") and (
+        if self.target != "products" and (
             "account_external_id" in values or "account_tax_id" in values
         ):
             account_id = self.resolver.account(values)
@@ -274,8 +279,16 @@ class Checker:
         elif self.target == "orders":
             group.errors.append(RowError(row_no, "", "", _("the order names no account")))
             return None
+        elif self.target == "deals":
+            group.errors.append(RowError(row_no, "", "", _("the deal names no account")))
+            return None
         else:
             account_id = None
+        if self.target == "deals":
+            assert account_id is not None
+            return deal_record(self, group, account_id)
+        if self.target == "activities":
+            return activity_record(self, group, account_id)
         if self.target == "contacts":
             record = {
                 k: v

@@ -63,7 +63,10 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser = commands.add_parser("import", help="import a CSV, XLSX, Parquet or JSONL file")
     parser.add_argument("file", nargs="?", help="the file to import")
     parser.add_argument("--source", help="the system the file comes from, e.g. 1c, bitrix24")
-    parser.add_argument("--target", choices=("accounts", "contacts", "products", "orders"))
+    parser.add_argument(
+        "--target",
+        choices=("accounts", "contacts", "products", "orders", "deals", "activities"),
+    )
     parser.add_argument("--mapping", help="a mapping JSON file, saved mapping or template name")
     parser.add_argument(
         "--mode", choices=("all-or-nothing", "valid-rows"), default="all-or-nothing"

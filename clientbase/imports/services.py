@@ -35,7 +35,7 @@ from clientbase.imports.models import (
     RecordHistory,
 )
 from clientbase.imports.readers import FileError, open_table
-from clientbase.imports.validation import RowError, plan_for, targets
+from clientbase.imports.validation import TARGETS, RowError, plan_for, targets
 
 Progress = Callable[[str, int, int], None]
 MODES = ("all-or-nothing", "valid-rows")
@@ -76,7 +76,7 @@ def file_sha256(path: Path) -> str:
 def guess_target(headers: list[str]) -> str:
     """The target whose required columns the headers cover, preferring the most matches."""
     best, score = "", -1
-    for name in ("orders", "contacts", "products", "accounts"):
+    for name in ("orders", "contacts", "products", "accounts", "deals", "activities"):
         mapping = auto_mapping(headers, name)
         if check_mapping(mapping, headers, name):
             continue
@@ -87,6 +87,41 @@ def guess_target(headers: list[str]) -> str:
             _("cannot tell what the file holds: give --target and a --mapping for its columns")
         )
     return best
+
+
+@dataclass
+class Settled:
+    """What a file's header decides before anything is read: source, target and mapping."""
+
+    source_system: str
+    target: str
+    mapping: dict[str, Any]
+    columns: dict[str, str]
+
+
+def settle_mapping(
+    headers: list[str],
+    *,
+    source_system: str,
+    target: str | None = None,
+    mapping: dict[str, Any] | None = None,
+) -> Settled:
+    """The one place that reads a header into source, target and columns, for run_import and
+    the upload page alike. A shipped template declaring exactly this header (our own export)
+    adds its options even under a given mapping: its source decides what the ids mean."""
+    mapping = dict(mapping or {})
+    detected = detect_template(headers)
+    if detected and (target or mapping.get("target") or detected["target"]) == detected["target"]:
+        mapping = {**detected, **mapping}
+    if mapping.get("source_system"):
+        # Our own export's ids are this base's primary keys: under any other source they
+        # would read as foreign external ids and create a copy of every account.
+        source_system = str(mapping["source_system"])
+    target = target or mapping.get("target") or guess_target(headers)
+    if target not in TARGETS:
+        raise ImportRunError(_("unknown target %(t)r") % {"t": target})
+    columns = dict(mapping.get("columns") or auto_mapping(headers, target))
+    return Settled(source_system, target, mapping, columns)
 
 
 def run_import(
@@ -112,16 +147,12 @@ def run_import(
         table = open_table(path, sheet=sheet)
     except FileError as exc:
         raise ImportRunError(f"{path.name}: {exc}") from None
-    mapping = dict(mapping or detect_template(table.headers) or {})
-    if mapping.get("source_system"):
-        # Our own export's ids are this base's primary keys: under any other source they
-        # would read as foreign external ids and create a copy of every account.
-        source_system = str(mapping["source_system"])
-    target = target or mapping.get("target") or guess_target(table.headers)
+    settled = settle_mapping(
+        table.headers, source_system=source_system, target=target, mapping=mapping
+    )
+    source_system, target, mapping = settled.source_system, settled.target, settled.mapping
+    columns = settled.columns
     spec_set = targets(jalali=mapping.get("date_format") == "jalali")
-    if target not in spec_set:
-        raise ImportRunError(_("unknown target %(t)r") % {"t": target})
-    columns: dict[str, str] = dict(mapping.get("columns") or auto_mapping(table.headers, target))
     problems = check_mapping(columns, table.headers, target)
     if problems:
         raise ImportRunError("; ".join(problems))
@@ -309,7 +340,7 @@ def rollback_batch(*, actor: User | None, batch: ImportBatch) -> dict[str, int]:
         ):
             restored.setdefault(object_id, {}).setdefault(name, old)
         for object_id, values in restored.items():
-            _restore(model, object_id, values)
+            _restore(actor, model, object_id, values)
         deleted = _delete_created(model, batch)
         batch.status = BatchStatus.ROLLED_BACK
         batch.save(update_fields=["status"])
@@ -318,8 +349,12 @@ def rollback_batch(*, actor: User | None, batch: ImportBatch) -> dict[str, int]:
     return counts
 
 
-def _restore(model: str, object_id: int, values: dict[str, Any]) -> None:
-    if model == "accounts.account":
+def _restore(actor: User | None, model: str, object_id: int, values: dict[str, Any]) -> None:
+    if model == "sales.deal":
+        from clientbase.sales.deal_imports import restore_imported_deal
+
+        restore_imported_deal(actor=actor, deal_id=object_id, values=values)
+    elif model == "accounts.account":
         from clientbase.accounts.services import restore_imported_account
 
         restore_imported_account(account_id=object_id, values=values)

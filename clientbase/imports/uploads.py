@@ -14,18 +14,17 @@ from django.utils.translation import gettext as _
 
 from clientbase.access.models import User
 from clientbase.access.services import record_audit
-from clientbase.imports.mapping import auto_mapping, check_mapping
+from clientbase.imports.mapping import check_mapping
 from clientbase.imports.models import BatchStatus, ImportBatch, ImportMapping
 from clientbase.imports.readers import FileError, open_table
 from clientbase.imports.services import (
     MODES,
     ImportRunError,
     file_sha256,
-    guess_target,
     imports_dir,
     save_mapping,
+    settle_mapping,
 )
-from clientbase.imports.validation import TARGETS
 
 SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm", ".parquet", ".jsonl", ".ndjson")
 DEFAULT_MAX_BYTES = 200 * 1024 * 1024
@@ -83,12 +82,17 @@ def receive_upload(
             headers = open_table(path).headers
         except FileError as exc:
             raise ImportRunError(f"{name}: {exc}") from None
-        if saved_mapping is not None:
-            target = saved_mapping.target
-        target = target or guess_target(headers)
-        if target not in TARGETS:
-            raise ImportRunError(_("unknown target %(t)r") % {"t": target})
-        columns = dict(saved_mapping.columns) if saved_mapping else auto_mapping(headers, target)
+        settled = settle_mapping(
+            headers,
+            source_system=source_system,
+            target=saved_mapping.target if saved_mapping else target or None,
+            mapping={"columns": saved_mapping.columns} if saved_mapping else None,
+        )
+        source_system, target, columns = (
+            settled.source_system,
+            settled.target,
+            settled.columns,
+        )
         sha = file_sha256(path)
         # run_import resumes the newest pending batch of the same file, so there must be one.
         same_file = ImportBatch.objects.filter(

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from clientbase.core.text import digits, e164
+from clientbase.core.text import digits, e164, fold
 from clientbase.exports.cells import restore_csv_cell
 
 CENT = Decimal("0.01")
@@ -248,6 +248,110 @@ def tax_id_list(value: Any) -> dict[str, str]:
     return out
 
 
+def non_negative_money(value: Any) -> Decimal:
+    amount = money(value)
+    if amount < 0:
+        raise ValueError(_("the amount must not be negative"))
+    return amount
+
+
+def folded_words(value: Any) -> str:
+    """A name as its folded words, case and punctuation aside: "Closed - Won" = "closed won"."""
+    return re.sub(r"[\W_]+", " ", fold(str(value))).strip()
+
+
+def choice(words: dict[str, tuple[str, ...]]) -> Check:
+    """A value named by any of its spellings (en/ru/fa, as source systems export them)."""
+    lookup = {folded_words(s): key for key, spellings in words.items() for s in spellings}
+    lookup.update({key: key for key in words})
+
+    def check(value: Any) -> str:
+        found = lookup.get(folded_words(value))
+        if found is None:
+            raise ValueError(_("not one of %(s)s") % {"s": ", ".join(words)})
+        return found
+
+    return check
+
+
+deal_status = choice(
+    {
+        "open": ("in progress", "открыта", "открыт", "в работе", "باز", "در جریان"),
+        "won": ("closed won", "выиграна", "успешно", "сделка успешна", "برنده", "موفق"),
+        "lost": ("closed lost", "проиграна", "провалена", "отказ", "از دست رفته", "ناموفق"),
+    }
+)
+activity_kind = choice(
+    {
+        "call": ("phone call", "звонок", "вызов", "تماس", "تماس تلفنی"),
+        "meeting": ("event", "встреча", "جلسه", "ملاقات"),
+        "email": ("e-mail", "mail", "письмо", "эл почта", "ایمیل"),
+        "task": ("todo", "to do", "other", "задача", "дело", "وظیفه", "کار"),
+        "note": ("comment", "заметка", "примечание", "комментарий", "یادداشت"),
+        "ticket": ("case", "support ticket", "обращение", "заявка", "تیکت"),
+    }
+)
+activity_status = choice(
+    {
+        "planned": (
+            "open",
+            "not started",
+            "in progress",
+            "waiting on someone else",
+            "deferred",
+            "запланировано",
+            "не выполнено",
+            "в работе",
+            "باز",
+        ),
+        "done": ("completed", "complete", "closed", "выполнено", "выполнена", "انجام شده"),
+        "cancelled": ("canceled", "отменено", "отменена", "لغو شده"),
+    }
+)
+
+_CLOCK = re.compile(r"^(.*?)[ T](\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?\s*(Z|[+-]\d{2}:?\d{2})?$")
+
+
+def make_moment_check(date: Check) -> Check:
+    """A date with an optional time ("31.01.2024 14:30", ISO 8601): naive times are read in
+    the company's time zone, a bare date as its midnight."""
+    zone: list[dt.tzinfo] = []
+
+    def local() -> dt.tzinfo:
+        if not zone:
+            from zoneinfo import ZoneInfo
+
+            from clientbase.access.selectors import company_settings
+
+            zone.append(ZoneInfo(company_settings().default_time_zone or "UTC"))
+        return zone[0]
+
+    def check(value: Any) -> dt.datetime:
+        if isinstance(value, dt.datetime):
+            moment = value
+        elif isinstance(value, dt.date):
+            moment = dt.datetime.combine(value, dt.time())
+        else:
+            raw = str(value).strip().translate(_FA_DIGITS)
+            match = _CLOCK.match(raw)
+            if not match:
+                moment = dt.datetime.combine(date(raw), dt.time())
+            else:
+                day, hour, minute, second, offset = match.groups()
+                try:
+                    clock = dt.time(int(hour), int(minute), int(second or 0))
+                except ValueError:
+                    raise ValueError(_("not a time of day")) from None
+                moment = dt.datetime.combine(date(day), clock)
+                if offset:
+                    moment = dt.datetime.fromisoformat(f"{moment.isoformat()}{offset}")
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=local())
+        return moment.astimezone(dt.UTC)  # as stored: a re-import compares equal
+
+    return check
+
+
 def external_id(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
@@ -323,6 +427,43 @@ def targets(jalali: bool = False) -> dict[str, TargetSpec]:
                 ("quantity",),
                 ("net_revenue",),
             ],
+        ),
+        "deals": TargetSpec(
+            {
+                "external_id": FieldSpec(external_id, required=True),
+                "title": FieldSpec(text(200), required=True),
+                "account_external_id": FieldSpec(external_id),
+                "account_tax_id": FieldSpec(tax_id),
+                "pipeline": FieldSpec(text(120)),
+                "stage": FieldSpec(text(120)),
+                "status": FieldSpec(deal_status),
+                "amount": FieldSpec(non_negative_money),
+                "currency": FieldSpec(currency),
+                "expected_close": FieldSpec(date),
+                "opened_on": FieldSpec(date),
+                "owner": FieldSpec(text(254)),
+                "lost_reason": FieldSpec(text(200)),
+            },
+            [("external_id",), ("title",), ("account_external_id", "account_tax_id")],
+        ),
+        "activities": TargetSpec(
+            {
+                "external_id": FieldSpec(external_id, required=True),
+                "kind": FieldSpec(activity_kind, required=True),
+                "subject": FieldSpec(text(200), required=True),
+                "status": FieldSpec(activity_status),
+                "due_at": FieldSpec(make_moment_check(date)),
+                "done_at": FieldSpec(make_moment_check(date)),
+                "duration_minutes": FieldSpec(whole),
+                "outcome": FieldSpec(text(300)),
+                "account_external_id": FieldSpec(external_id),
+                "account_tax_id": FieldSpec(tax_id),
+                "contact_external_id": FieldSpec(external_id),
+                "contact_email": FieldSpec(email),
+                "deal_external_id": FieldSpec(external_id),
+                "owner": FieldSpec(text(254)),
+            },
+            [("external_id",), ("kind",), ("subject",)],
         ),
     }
 

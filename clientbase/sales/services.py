@@ -142,33 +142,40 @@ def move_deal(*, actor: User | None, deal: Deal, to_stage: Stage, lost_reason: s
     if to_stage.is_lost and not lost_reason.strip():
         raise ValidationError({"lost_reason": "say why the deal was lost"})
     _ensure_sees_account(actor, deal.account)
-    now = timezone.now()
     with transaction.atomic():
         locked = Deal.objects.select_for_update().get(pk=deal.pk)
-        from_stage_id = locked.stage_id
-        if from_stage_id == to_stage.pk:
-            return locked
-        locked.stage = to_stage
-        locked.probability = to_stage.probability
-        if to_stage.is_won:
-            locked.status, locked.closed_at = DealStatus.WON, now
-        elif to_stage.is_lost:
-            locked.status, locked.closed_at = DealStatus.LOST, now
-            locked.lost_reason = lost_reason.strip()
-        else:
-            locked.status, locked.closed_at = DealStatus.OPEN, None
-            locked.lost_reason = ""  # reopened: the old reason no longer holds
-        locked.save()
-        DealStageChange.objects.create(
-            deal=locked, from_stage_id=from_stage_id, to_stage=to_stage, at=now, actor=actor
-        )
-        record_audit(
-            actor=actor,
-            action="deal.move",
-            obj=locked,
-            changes={"stage": [from_stage_id, to_stage.pk], "status": locked.status},
-        )
+        enter_stage(actor=actor, deal=locked, to_stage=to_stage, lost_reason=lost_reason)
     return locked
+
+
+def enter_stage(*, actor: User | None, deal: Deal, to_stage: Stage, lost_reason: str) -> None:
+    """Put a locked deal on `to_stage`: status, probability, closing time, the appended stage
+    change and the audit row. The one place a deal moves, by hand (move_deal) or by an import
+    or its rollback; the caller checks the move is allowed and owns the transaction."""
+    from_stage_id = deal.stage_id
+    if from_stage_id == to_stage.pk:
+        return
+    now = timezone.now()
+    deal.stage = to_stage
+    deal.probability = to_stage.probability
+    if to_stage.is_won:
+        deal.status, deal.closed_at = DealStatus.WON, now
+    elif to_stage.is_lost:
+        deal.status, deal.closed_at = DealStatus.LOST, now
+        deal.lost_reason = lost_reason.strip()
+    else:
+        deal.status, deal.closed_at = DealStatus.OPEN, None
+        deal.lost_reason = ""  # reopened: the old reason no longer holds
+    deal.save()
+    DealStageChange.objects.create(
+        deal=deal, from_stage_id=from_stage_id, to_stage=to_stage, at=now, actor=actor
+    )
+    record_audit(
+        actor=actor,
+        action="deal.move",
+        obj=deal,
+        changes={"stage": [from_stage_id, to_stage.pk], "status": deal.status},
+    )
 
 
 # --- bulk import -------------------------------------------------------------------------------

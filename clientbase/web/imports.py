@@ -43,6 +43,8 @@ TARGET_CHOICES = [
     ("contacts", _("Contacts")),
     ("products", _("Products")),
     ("orders", _("Orders")),
+    ("deals", _("Deals")),
+    ("activities", _("Activities")),
 ]
 MODE_CHOICES = [
     ("all-or-nothing", _("All or nothing: any bad row stops the whole file")),
