@@ -33,10 +33,14 @@ class ModelSettings:
     # Quadrants: loyalty and profitability percentiles (among buyers) that count as "high".
     loyalty_cut: float = 0.5
     profit_cut: float = 0.5
-    # Churn: a silence this many times the usual interval, or a trend this steep, raises the
-    # flag for an account with at least `churn_min_gaps` intervals, silent under a year.
-    churn_gap: float = 2.0
-    churn_trend: float = -0.5
+    # Churn, from the account's own rhythm: a silence of `churn_silence` usual intervals (3.9
+    # leaves a 2% chance that a steady buyer is merely quiet), or a last half-year that falls
+    # `churn_drop_z` standard deviations short of the year before (when that year promised at
+    # least `churn_min_expected` orders). Only for accounts with `churn_min_gaps` intervals
+    # and silent for less than `churn_horizon_days` (beyond that they are lost, not at risk).
+    churn_silence: float = 3.9
+    churn_drop_z: float = -2.5
+    churn_min_expected: float = 4.0
     churn_min_gaps: int = 3
     churn_horizon_days: int = 365
 
@@ -51,8 +55,8 @@ class ModelSettings:
             raise ValueError("XYZ limits must rise: 0 < X < Y")
         if not (0 < self.loyalty_cut < 1 and 0 < self.profit_cut < 1):
             raise ValueError("quadrant cuts are percentiles between 0 and 1")
-        if self.churn_gap <= 1 or self.churn_trend >= 0 or self.churn_min_gaps < 1:
-            raise ValueError("churn: gap factor > 1, trend < 0, at least one interval")
+        if self.churn_silence <= 1 or self.churn_drop_z >= 0 or self.churn_min_gaps < 1:
+            raise ValueError("churn: silence > 1 interval, drop below 0, at least one interval")
 
 
 MODEL_STEPS: tuple[Step, ...] = (
@@ -160,17 +164,29 @@ MODEL_STEPS: tuple[Step, ...] = (
     Step(
         "rhythm",
         """
-        SELECT account_id, MEDIAN(gap) AS usual_gap_days, COUNT(*) AS gaps
+        SELECT g.account_id, g.usual_gap_days, g.gaps, w.recent_days, w.prior_days
         FROM (
+            SELECT account_id, AVG(gap) AS usual_gap_days, COUNT(*) AS gaps
+            FROM (
+                SELECT account_id,
+                       DATE_DIFF('day', LAG(date) OVER (PARTITION BY account_id ORDER BY date),
+                                 date) AS gap
+                FROM (SELECT DISTINCT account_id, date FROM order_facts) AS days
+            ) AS intervals
+            WHERE gap IS NOT NULL
+            GROUP BY account_id
+        ) AS g
+        JOIN (
             SELECT account_id,
-                   DATE_DIFF('day', LAG(date) OVER (PARTITION BY account_id ORDER BY date), date)
-                       AS gap
-            FROM (SELECT DISTINCT account_id, date FROM order_facts) AS days
-        ) AS intervals
-        WHERE gap IS NOT NULL
-        GROUP BY account_id
+                   COUNT(DISTINCT CASE WHEN age_days < 182 THEN date END) AS recent_days,
+                   COUNT(DISTINCT CASE WHEN age_days >= 182 AND age_days < 547 THEN date END)
+                       AS prior_days
+            FROM order_facts
+            GROUP BY account_id
+        ) AS w ON w.account_id = g.account_id
         """,
-        "each account's usual interval between purchase days",
+        "each account's usual interval between purchase days, and its purchase days in the "
+        "last half-year and in the year before it",
     ),
     Step(
         "quadrants",
@@ -198,21 +214,30 @@ MODEL_STEPS: tuple[Step, ...] = (
     Step(
         "churn",
         """
-        SELECT m.account_id, r.usual_gap_days,
-               m.recency_days / GREATEST(r.usual_gap_days, 1) AS gap_ratio,
-               LEAST(1.0, GREATEST(0.0,
-                   0.6 * (m.recency_days / GREATEST(r.usual_gap_days, 1) - 1) / (p.churn_gap - 1)
-                   + 0.4 * CASE WHEN m.trend < 0 THEN LEAST(-m.trend, 1) ELSE 0 END))
-                   AS churn_risk,
-               r.gaps >= p.churn_min_gaps
-                   AND m.recency_days <= p.churn_horizon_days
-                   AND (m.recency_days >= p.churn_gap * r.usual_gap_days
-                        OR m.trend <= p.churn_trend) AS churn_flag
-        FROM metrics AS m
-        JOIN rhythm AS r ON r.account_id = m.account_id
+        SELECT account_id, usual_gap_days,
+               GREATEST(silence, CASE WHEN expected >= p.churn_min_expected
+                                      THEN LEAST(GREATEST(drop_z / p.churn_drop_z, 0), 1)
+                                      ELSE 0 END) AS churn_risk,
+               gaps >= p.churn_min_gaps
+                   AND recency_days <= p.churn_horizon_days
+                   AND (recency_days >= p.churn_silence * usual_gap_days
+                        OR (expected >= p.churn_min_expected AND drop_z <= p.churn_drop_z))
+                   AS churn_flag
+        FROM (
+            SELECT m.account_id, m.recency_days, r.usual_gap_days, r.gaps,
+                   LEAST(GREATEST((m.recency_days / GREATEST(r.usual_gap_days, 1) - 1)
+                                  / (p.churn_silence - 1), 0), 1) AS silence,
+                   r.prior_days * 182.0 / 365 AS expected,
+                   (r.recent_days - r.prior_days * 182.0 / 365)
+                       / SQRT(GREATEST(r.prior_days * 182.0 / 365, 1)) AS drop_z
+            FROM metrics AS m
+            JOIN rhythm AS r ON r.account_id = m.account_id
+            CROSS JOIN params AS p
+        ) AS x
         CROSS JOIN params AS p
         """,
-        "churn risk from the account's own rhythm: silence against its usual interval, and trend",
+        "churn risk from the account's own rhythm: a silence long against its usual interval, "
+        "or a last half-year far below the year before",
     ),
     Step(
         "segments",
