@@ -90,8 +90,9 @@ def pareto_share(table: pa.Table, top: float = 0.2) -> float:
 @dataclass(frozen=True)
 class ChurnBacktest:
     churners: int
-    warned_before_stop: int
+    warned_before_stop: int  # a warning between the start of the decline and the last order
     median_lead_days: float
+    warned_before_planted_end: int  # ... or before the planted rate reached zero
     warnings: int  # account-months flagged
     false_alarms: int  # warnings after which the account bought again within half a year
     false_alarm_accounts: int
@@ -105,11 +106,16 @@ class ChurnBacktest:
         return self.false_alarms / self.warnings if self.warnings else 0.0
 
 
+def _add_months(day: dt.date, months: int) -> dt.date:
+    index = day.year * 12 + day.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
 def _month_starts(first: dt.date, last: dt.date) -> list[dt.date]:
     out, day = [], dt.date(first.year, first.month, 1)
     while day <= last:
         out.append(day)
-        day = dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
+        day = _add_months(day, 1)
     return out
 
 
@@ -126,6 +132,10 @@ def churn_backtest(
         c["id"]: (dt.date.fromisoformat(c["decay_start"]), dt.date.fromisoformat(c["last_order"]))
         for c in truth["churners"]["accounts"]
     }
+    planted_end = {
+        c["id"]: _add_months(dt.date.fromisoformat(c["decay_start"]), int(c["decay_months"]))
+        for c in truth["churners"]["accounts"]
+    }
     as_of = dt.date.fromisoformat(truth["as_of"])
     start = dt.date.fromisoformat(truth["window_start"])
     steps = tuple(s for s in STEPS if s.name not in _NOT_FOR_CHURN)
@@ -138,6 +148,7 @@ def churn_backtest(
     for days in days_by_account.values():
         days.sort()
     first_early: dict[int, dt.date] = {}
+    before_end: set[int] = set()
     warnings = false_alarms = 0
     false_accounts: set[int] = set()
     for day in _month_starts(start.replace(year=start.year + 1), as_of):
@@ -147,6 +158,8 @@ def churn_backtest(
                 continue
             warnings += 1
             planted = churners.get(account)
+            if planted and planted[0] <= day <= planted_end[account]:
+                before_end.add(account)
             if planted and planted[0] <= day <= planted[1]:
                 first_early.setdefault(account, day)
                 continue
@@ -159,6 +172,7 @@ def churn_backtest(
         churners=len(churners),
         warned_before_stop=len(first_early),
         median_lead_days=float(np.median(leads)) if leads else 0.0,
+        warned_before_planted_end=len(before_end),
         warnings=warnings,
         false_alarms=false_alarms,
         false_alarm_accounts=len(false_accounts),
