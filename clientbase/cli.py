@@ -259,6 +259,10 @@ def build_parser() -> argparse.ArgumentParser:
     from clientbase.identity.commands import add_dedupe_parser
 
     add_dedupe_parser(commands)
+
+    from clientbase.analytics.commands import add_analytics_parsers
+
+    add_analytics_parsers(commands)
     return parser
 
 

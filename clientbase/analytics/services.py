@@ -18,9 +18,9 @@ from clientbase.access.models import User
 from clientbase.access.selectors import ANALYZE, require
 from clientbase.access.services import record_audit
 from clientbase.analytics import sources as sources_mod
-from clientbase.analytics.engine import compute_metrics
+from clientbase.analytics.engine import CLV_COLUMNS, compute_metrics
 from clientbase.analytics.models import AccountMetrics, MetricRun, RunStatus
-from clientbase.analytics.steps import METRIC_COLUMNS
+from clientbase.analytics.pipeline import OUTPUT_COLUMNS
 
 log = logging.getLogger(__name__)
 Progress = Callable[[str, int, int], None]
@@ -101,13 +101,14 @@ def run_metrics(
 
 
 def _write_rows(run: MetricRun, table: pa.Table) -> None:
-    names = ["run_id", "account_id", "as_of", *METRIC_COLUMNS[1:]]
+    measures = [*OUTPUT_COLUMNS[1:], *CLV_COLUMNS]
+    names = ["run_id", "account_id", "as_of", *measures]
     columns: list[list[Any]] = [
         [run.pk] * table.num_rows,
         table.column("account_id").to_pylist(),
         [run.as_of] * table.num_rows,
     ]
-    columns += [table.column(name).to_pylist() for name in METRIC_COLUMNS[1:]]
+    columns += [table.column(name).to_pylist() for name in measures]
     rows = list(zip(*columns, strict=True))
     db_table = AccountMetrics._meta.db_table
     quoted = ", ".join(connection.ops.quote_name(n) for n in names)

@@ -1,18 +1,12 @@
-"""The metric pipeline as named SQL steps, one per metric family, composed into one query.
+"""The metrics as named SQL steps, one per metric family (pipeline.py composes them).
 
-Each step is a SELECT over the sources (see sources.SCHEMAS) and earlier steps. Steps are
-parsed by SQLGlot, so the composed query can be written for DuckDB (where it runs) or for
-another engine (Spark, PostgreSQL) unchanged; the snapshot tests pin both renderings.
-The only parameter is the as-of date, held by the `params` step.
+Each step is a SELECT over the sources (see sources.SCHEMAS), the `params` step (the as-of
+date and the model settings) and earlier steps, written in DuckDB's dialect.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
-
-import sqlglot
-from sqlglot import exp
 
 
 @dataclass(frozen=True)
@@ -22,16 +16,19 @@ class Step:
     about: str
 
 
-STEPS: tuple[Step, ...] = (
+METRIC_STEPS: tuple[Step, ...] = (
     Step(
         "order_facts",
         """
         SELECT o.order_id, o.account_id, o.date, o.revenue, o.revenue - o.cost AS margin,
-               o.documents, o.rate, DATE_DIFF('day', o.date, p.as_of) AS age_days
+               o.documents, o.rate, DATE_DIFF('day', o.date, p.as_of) AS age_days,
+               (YEAR(p.as_of) * 12 + MONTH(p.as_of)) - (YEAR(o.date) * 12 + MONTH(o.date))
+                   AS month_no
         FROM orders AS o CROSS JOIN params AS p
         WHERE o.date <= p.as_of
         """,
-        "orders up to the as-of date, in base currency, with their age in days",
+        "orders up to the as-of date, in base currency, with their age in days and in "
+        "calendar months (0 = the as-of month)",
     ),
     Step(
         "sales",
@@ -50,7 +47,9 @@ STEPS: tuple[Step, ...] = (
                MAX(date) AS last_purchase,
                MIN(age_days) AS recency_days,
                MAX(age_days) AS tenure_days,
-               COUNT(DISTINCT date) AS purchase_days
+               COUNT(DISTINCT date) AS purchase_days,
+               COUNT(DISTINCT month_no) AS active_months,
+               MAX(month_no) + 1 AS tenure_months
         FROM order_facts
         GROUP BY account_id
         """,
@@ -103,16 +102,15 @@ STEPS: tuple[Step, ...] = (
         SELECT account_id, SUM(month_revenue) / 12.0 AS month_mean,
                SUM(month_revenue * month_revenue) / 12.0 AS month_square_mean
         FROM (
-            SELECT account_id, FLOOR(age_days / 30.4375) AS month_no,
-                   SUM(revenue) AS month_revenue
+            SELECT account_id, month_no, SUM(revenue) AS month_revenue
             FROM order_facts
-            WHERE age_days < 365
-            GROUP BY account_id, FLOOR(age_days / 30.4375)
+            WHERE month_no BETWEEN 1 AND 12
+            GROUP BY account_id, month_no
         ) AS months
         GROUP BY account_id
         """,
-        "mean and mean square of monthly revenue over the trailing twelve months "
-        "(a month is 365.25 / 12 = 30.4375 days, so the year is exactly twelve buckets)",
+        "mean and mean square of monthly revenue over the twelve complete calendar months "
+        "before the as-of month (months without orders count as zero)",
     ),
     Step(
         "metrics",
@@ -128,8 +126,11 @@ STEPS: tuple[Step, ...] = (
                s.first_purchase,
                s.last_purchase,
                s.recency_days,
-               COALESCE(s.orders_ltm, 0) AS frequency,
-               COALESCE(s.revenue_ltm, 0) AS monetary,
+               COALESCE(s.orders_lifetime, 0) AS frequency,
+               COALESCE(s.revenue_lifetime, 0) AS monetary,
+               s.tenure_days,
+               s.active_months * 1.0 / s.tenure_months AS active_month_share,
+               s.margin_lifetime / s.tenure_months AS margin_per_month,
                CASE WHEN st.line_revenue > 0 THEN st.strategic_revenue / st.line_revenue END
                    AS strategic_share,
                COALESCE(s.documents, 0) AS documents,
@@ -166,18 +167,3 @@ STEPS: tuple[Step, ...] = (
         "one row per account: every metric family joined",
     ),
 )
-
-METRIC_COLUMNS: tuple[str, ...] = tuple(
-    e.alias_or_name for e in sqlglot.parse_one(STEPS[-1].sql, read="duckdb").expressions
-)
-
-
-def pipeline(as_of: dt.date, *, steps: tuple[Step, ...] = STEPS, dialect: str = "duckdb") -> str:
-    """The composed query: `params`, then every step as a CTE, selecting the last one."""
-    params = exp.select(
-        exp.cast(exp.Literal.string(as_of.isoformat()), exp.DataType.build("date")).as_("as_of")
-    )
-    query = exp.select("*").from_(steps[-1].name).with_("params", as_=params)
-    for step in steps:
-        query = query.with_(step.name, as_=sqlglot.parse_one(step.sql, read="duckdb"))
-    return query.sql(dialect=dialect, pretty=True)

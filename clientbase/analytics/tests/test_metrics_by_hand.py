@@ -39,8 +39,8 @@ def test_recency_frequency_and_monetary(metrics: Metrics) -> None:
     assert str(steady["first_purchase"]) == "2025-06-01"
     assert str(steady["last_purchase"]) == "2026-06-01"
     assert steady["recency_days"] == 183
-    assert steady["frequency"] == 2
-    assert steady["monetary"] == 400
+    assert steady["frequency"] == 3  # RFM counts the whole history
+    assert steady["monetary"] == 550
 
 
 def test_share_of_strategic_lines_counts_revenue_not_lines(metrics: Metrics) -> None:

@@ -10,14 +10,14 @@ import duckdb
 import pytest
 import sqlglot
 
-from clientbase.analytics.steps import STEPS, pipeline
+from clientbase.analytics.pipeline import STEPS, compose
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 
 
 @pytest.mark.parametrize("dialect", ["duckdb", "spark", "postgres"])
 def test_the_pipeline_sql_matches_its_snapshot(dialect: str) -> None:
-    sql = pipeline(dt.date(2026, 12, 1), dialect=dialect)
+    sql = compose(dt.date(2026, 12, 1), dialect=dialect)
     snapshot = SNAPSHOTS / f"pipeline.{dialect}.sql"
     if os.environ.get("CLIENTBASE_UPDATE_SNAPSHOTS"):
         snapshot.parent.mkdir(exist_ok=True)
@@ -33,7 +33,7 @@ def test_every_step_is_named_once_and_parses() -> None:
 
 
 def test_the_spark_rendering_parses_back_as_spark() -> None:
-    sql = pipeline(dt.date(2026, 12, 1), dialect="spark")
+    sql = compose(dt.date(2026, 12, 1), dialect="spark")
     assert sqlglot.parse_one(sql, read="spark") is not None
 
 
@@ -43,4 +43,4 @@ def test_the_duckdb_rendering_plans_over_the_source_schemas() -> None:
     with duckdb.connect() as db:
         for name, schema in SCHEMAS.items():
             db.register(name, schema.empty_table())
-        assert db.sql(pipeline(dt.date(2026, 12, 1))).fetchall() == []
+        assert db.sql(compose(dt.date(2026, 12, 1))).fetchall() == []

@@ -1,6 +1,22 @@
 WITH params AS (
   SELECT
-    CAST('2026-12-01' AS DATE) AS as_of
+    CAST('2026-12-01' AS DATE) AS as_of,
+    0.8 AS abc_a,
+    0.95 AS abc_b,
+    1.0 AS abc_c,
+    0.8 AS cts_a,
+    0.95 AS cts_b,
+    0.98 AS cts_c,
+    5.0 AS cts_flag_ratio,
+    0.1 AS cts_flag_min_workload,
+    0.5 AS xyz_x,
+    1.0 AS xyz_y,
+    0.5 AS loyalty_cut,
+    0.5 AS profit_cut,
+    2.0 AS churn_gap,
+    -0.5 AS churn_trend,
+    3 AS churn_min_gaps,
+    365 AS churn_horizon_days
 ), order_facts AS (
   SELECT
     o.order_id,
@@ -12,7 +28,12 @@ WITH params AS (
     o.rate,
     (
       CAST(p.as_of AS DATE) - CAST(o.date AS DATE)
-    ) AS age_days
+    ) AS age_days,
+    (
+      EXTRACT(YEAR FROM p.as_of) * 12 + EXTRACT(MONTH FROM p.as_of)
+    ) - (
+      EXTRACT(YEAR FROM o.date) * 12 + EXTRACT(MONTH FROM o.date)
+    ) AS month_no
   FROM orders AS o
   CROSS JOIN params AS p
   WHERE
@@ -32,7 +53,9 @@ WITH params AS (
     MAX(date) AS last_purchase,
     MIN(age_days) AS recency_days,
     MAX(age_days) AS tenure_days,
-    COUNT(DISTINCT date) AS purchase_days
+    COUNT(DISTINCT date) AS purchase_days,
+    COUNT(DISTINCT month_no) AS active_months,
+    MAX(month_no) + 1 AS tenure_months
   FROM order_facts
   GROUP BY
     account_id
@@ -86,14 +109,14 @@ WITH params AS (
   FROM (
     SELECT
       account_id,
-      FLOOR(CAST(age_days AS DOUBLE PRECISION) / 30.4375) AS month_no,
+      month_no,
       SUM(revenue) AS month_revenue
     FROM order_facts
     WHERE
-      age_days < 365
+      month_no BETWEEN 1 AND 12
     GROUP BY
       account_id,
-      FLOOR(CAST(age_days AS DOUBLE PRECISION) / 30.4375)
+      month_no
   ) AS months
   GROUP BY
     account_id
@@ -110,8 +133,11 @@ WITH params AS (
     s.first_purchase,
     s.last_purchase,
     s.recency_days,
-    COALESCE(s.orders_ltm, 0) AS frequency,
-    COALESCE(s.revenue_ltm, 0) AS monetary,
+    COALESCE(s.orders_lifetime, 0) AS frequency,
+    COALESCE(s.revenue_lifetime, 0) AS monetary,
+    s.tenure_days,
+    CAST(s.active_months * 1.0 AS DOUBLE PRECISION) / s.tenure_months AS active_month_share,
+    CAST(s.margin_lifetime AS DOUBLE PRECISION) / s.tenure_months AS margin_per_month,
     CASE
       WHEN st.line_revenue > 0
       THEN CAST(st.strategic_revenue AS DOUBLE PRECISION) / st.line_revenue
@@ -155,7 +181,260 @@ WITH params AS (
     ON w.account_id = a.account_id
   LEFT JOIN monthly AS m
     ON m.account_id = a.account_id
+), abc AS (
+  SELECT
+    x.account_id,
+    CASE
+      WHEN x.revenue_ltm <= 0
+      THEN CASE WHEN p.abc_c < 1 THEN 'D' ELSE 'C' END
+      WHEN x.revenue_cum - x.revenue_ltm < p.abc_a * x.revenue_total
+      THEN 'A'
+      WHEN x.revenue_cum - x.revenue_ltm < p.abc_b * x.revenue_total
+      THEN 'B'
+      WHEN x.revenue_cum - x.revenue_ltm < p.abc_c * x.revenue_total
+      THEN 'C'
+      ELSE 'D'
+    END AS abc_revenue,
+    CASE
+      WHEN x.margin_ltm <= 0
+      THEN CASE WHEN p.abc_c < 1 THEN 'D' ELSE 'C' END
+      WHEN x.margin_cum - x.margin_ltm < p.abc_a * x.margin_total
+      THEN 'A'
+      WHEN x.margin_cum - x.margin_ltm < p.abc_b * x.margin_total
+      THEN 'B'
+      WHEN x.margin_cum - x.margin_ltm < p.abc_c * x.margin_total
+      THEN 'C'
+      ELSE 'D'
+    END AS abc_margin,
+    CASE
+      WHEN x.revenue_total > 0
+      THEN CAST(x.revenue_cum AS DOUBLE PRECISION) / x.revenue_total
+    END AS pareto_revenue_share,
+    CAST(x.revenue_rank AS DOUBLE PRECISION) / x.accounts AS pareto_account_share
+  FROM (
+    SELECT
+      account_id,
+      revenue_ltm,
+      margin_ltm,
+      SUM(GREATEST(revenue_ltm, 0)) OVER (
+        ORDER BY revenue_ltm DESC NULLS LAST, account_id
+        ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+      ) AS revenue_cum,
+      SUM(GREATEST(revenue_ltm, 0)) OVER () AS revenue_total,
+      SUM(GREATEST(margin_ltm, 0)) OVER (
+        ORDER BY margin_ltm DESC NULLS LAST, account_id
+        ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+      ) AS margin_cum,
+      SUM(GREATEST(margin_ltm, 0)) OVER () AS margin_total,
+      ROW_NUMBER() OVER (ORDER BY revenue_ltm DESC NULLS LAST, account_id) * 1.0 AS revenue_rank,
+      COUNT(*) OVER () * 1.0 AS accounts
+    FROM metrics
+  ) AS x
+  CROSS JOIN params AS p
+), cost_to_serve AS (
+  SELECT
+    x.account_id,
+    CASE
+      WHEN x.margin_cum - x.margin_pos < p.cts_a * x.margin_total
+      THEN 'A'
+      WHEN x.margin_cum - x.margin_pos < p.cts_b * x.margin_total
+      THEN 'B'
+      WHEN x.margin_cum - x.margin_pos < p.cts_c * x.margin_total
+      THEN 'C'
+      ELSE 'D'
+    END AS cts_class
+  FROM (
+    SELECT
+      account_id,
+      GREATEST(margin_lifetime, 0) AS margin_pos,
+      SUM(GREATEST(margin_lifetime, 0)) OVER (
+        ORDER BY margin_per_workload DESC NULLS LAST, account_id
+        ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+      ) AS margin_cum,
+      SUM(GREATEST(margin_lifetime, 0)) OVER () AS margin_total
+    FROM metrics
+    WHERE
+      orders_lifetime > 0
+  ) AS x
+  CROSS JOIN params AS p
+), xyz AS (
+  SELECT
+    m.account_id,
+    CASE
+      WHEN m.demand_variability IS NULL
+      THEN NULL
+      WHEN m.demand_variability <= p.xyz_x
+      THEN 'X'
+      WHEN m.demand_variability <= p.xyz_y
+      THEN 'Y'
+      ELSE 'Z'
+    END AS xyz
+  FROM metrics AS m
+  CROSS JOIN params AS p
+), rfm AS (
+  SELECT
+    account_id,
+    rfm_r,
+    rfm_f,
+    rfm_m,
+    CASE
+      WHEN rfm_r >= 4 AND rfm_f >= 4
+      THEN 'champions'
+      WHEN rfm_r >= 3 AND rfm_f >= 4
+      THEN 'loyal'
+      WHEN rfm_r >= 4 AND rfm_f >= 2
+      THEN 'potential_loyalists'
+      WHEN rfm_r = 5
+      THEN 'new'
+      WHEN rfm_r = 4
+      THEN 'promising'
+      WHEN rfm_r = 3 AND rfm_f = 3
+      THEN 'need_attention'
+      WHEN rfm_r = 3
+      THEN 'about_to_sleep'
+      WHEN rfm_f = 5
+      THEN 'cannot_lose'
+      WHEN rfm_f >= 3
+      THEN 'at_risk'
+      WHEN rfm_r = 2
+      THEN 'hibernating'
+      ELSE 'lost'
+    END AS rfm_segment
+  FROM (
+    SELECT
+      account_id,
+      CAST(FLOOR(
+        CAST(5.0 * (
+          RANK() OVER (ORDER BY recency_days DESC NULLS LAST) - 1
+        ) AS DOUBLE PRECISION) / COUNT(*) OVER ()
+      ) AS INT) + 1 AS rfm_r,
+      CAST(FLOOR(
+        CAST(5.0 * (
+          RANK() OVER (ORDER BY frequency) - 1
+        ) AS DOUBLE PRECISION) / COUNT(*) OVER ()
+      ) AS INT) + 1 AS rfm_f,
+      CAST(FLOOR(
+        CAST(5.0 * (
+          RANK() OVER (ORDER BY monetary) - 1
+        ) AS DOUBLE PRECISION) / COUNT(*) OVER ()
+      ) AS INT) + 1 AS rfm_m
+    FROM metrics
+    WHERE
+      frequency > 0
+  ) AS scores
+), rhythm AS (
+  SELECT
+    account_id,
+    PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY
+      gap) AS usual_gap_days,
+    COUNT(*) AS gaps
+  FROM (
+    SELECT
+      account_id,
+      (
+        CAST(date AS DATE) - CAST(LAG(date) OVER (PARTITION BY account_id ORDER BY date) AS DATE)
+      ) AS gap
+    FROM (
+      SELECT DISTINCT
+        account_id,
+        date
+      FROM order_facts
+    ) AS days
+  ) AS intervals
+  WHERE
+    NOT gap IS NULL
+  GROUP BY
+    account_id
+), quadrants AS (
+  SELECT
+    account_id,
+    loyalty,
+    profitability,
+    CASE
+      WHEN loyalty >= p.loyalty_cut AND profitability >= p.profit_cut
+      THEN 'III'
+      WHEN loyalty >= p.loyalty_cut
+      THEN 'II'
+      WHEN profitability >= p.profit_cut
+      THEN 'IV'
+      ELSE 'I'
+    END AS quadrant
+  FROM (
+    SELECT
+      account_id,
+      CAST(CAST((
+        (
+          RANK() OVER (ORDER BY active_month_share) - 1
+        ) + (
+          RANK() OVER (ORDER BY tenure_days) - 1
+        )
+      ) AS DOUBLE PRECISION) / 2.0 AS DOUBLE PRECISION) / COUNT(*) OVER () AS loyalty,
+      CAST(CAST((
+        RANK() OVER (ORDER BY margin_per_month) - 1
+      ) AS DOUBLE PRECISION) / 1.0 AS DOUBLE PRECISION) / COUNT(*) OVER () AS profitability
+    FROM metrics
+    WHERE
+      orders_lifetime > 0
+  ) AS scores
+  CROSS JOIN params AS p
+), churn AS (
+  SELECT
+    m.account_id,
+    r.usual_gap_days,
+    CAST(m.recency_days AS DOUBLE PRECISION) / GREATEST(r.usual_gap_days, 1) AS gap_ratio,
+    LEAST(
+      1.0,
+      GREATEST(
+        0.0,
+        CAST(0.6 * (
+          CAST(m.recency_days AS DOUBLE PRECISION) / GREATEST(r.usual_gap_days, 1) - 1
+        ) AS DOUBLE PRECISION) / (
+          p.churn_gap - 1
+        ) + 0.4 * CASE WHEN m.trend < 0 THEN LEAST(-m.trend, 1) ELSE 0 END
+      )
+    ) AS churn_risk,
+    r.gaps >= p.churn_min_gaps
+    AND m.recency_days <= p.churn_horizon_days
+    AND (
+      m.recency_days >= p.churn_gap * r.usual_gap_days OR m.trend <= p.churn_trend
+    ) AS churn_flag
+  FROM metrics AS m
+  JOIN rhythm AS r
+    ON r.account_id = m.account_id
+  CROSS JOIN params AS p
+), segments AS (
+  SELECT
+    m.*,
+    a.abc_revenue,
+    a.abc_margin,
+    a.pareto_revenue_share,
+    a.pareto_account_share,
+    t.cts_class,
+    x.xyz,
+    f.rfm_r,
+    f.rfm_f,
+    f.rfm_m,
+    f.rfm_segment,
+    q.loyalty,
+    q.profitability,
+    q.quadrant,
+    c.usual_gap_days,
+    c.churn_risk,
+    COALESCE(c.churn_flag, FALSE) AS churn_flag
+  FROM metrics AS m
+  LEFT JOIN abc AS a
+    ON a.account_id = m.account_id
+  LEFT JOIN cost_to_serve AS t
+    ON t.account_id = m.account_id
+  LEFT JOIN xyz AS x
+    ON x.account_id = m.account_id
+  LEFT JOIN rfm AS f
+    ON f.account_id = m.account_id
+  LEFT JOIN quadrants AS q
+    ON q.account_id = m.account_id
+  LEFT JOIN churn AS c
+    ON c.account_id = m.account_id
 )
 SELECT
   *
-FROM metrics
+FROM segments
