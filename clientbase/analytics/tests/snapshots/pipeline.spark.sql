@@ -13,8 +13,9 @@ WITH params AS (
     1.0 AS xyz_y,
     0.5 AS loyalty_cut,
     0.5 AS profit_cut,
-    2.0 AS churn_gap,
-    -0.5 AS churn_trend,
+    3.9 AS churn_silence,
+    -2.5 AS churn_drop_z,
+    4.0 AS churn_min_expected,
     3 AS churn_min_gaps,
     365 AS churn_horizon_days
 ), order_facts AS (
@@ -310,24 +311,42 @@ WITH params AS (
   ) AS scores
 ), rhythm AS (
   SELECT
-    account_id,
-    MEDIAN(gap) AS usual_gap_days,
-    COUNT(*) AS gaps
+    g.account_id,
+    g.usual_gap_days,
+    g.gaps,
+    w.recent_days,
+    w.prior_days
   FROM (
     SELECT
       account_id,
-      DATEDIFF(DAY, LAG(date) OVER (PARTITION BY account_id ORDER BY date NULLS LAST), date) AS gap
+      AVG(gap) AS usual_gap_days,
+      COUNT(*) AS gaps
     FROM (
-      SELECT DISTINCT
+      SELECT
         account_id,
-        date
-      FROM order_facts
-    ) AS days
-  ) AS intervals
-  WHERE
-    NOT gap IS NULL
-  GROUP BY
-    account_id
+        DATEDIFF(DAY, LAG(date) OVER (PARTITION BY account_id ORDER BY date NULLS LAST), date) AS gap
+      FROM (
+        SELECT DISTINCT
+          account_id,
+          date
+        FROM order_facts
+      ) AS days
+    ) AS intervals
+    WHERE
+      NOT gap IS NULL
+    GROUP BY
+      account_id
+  ) AS g
+  JOIN (
+    SELECT
+      account_id,
+      COUNT(DISTINCT CASE WHEN age_days < 182 THEN date END) AS recent_days,
+      COUNT(DISTINCT CASE WHEN age_days >= 182 AND age_days < 547 THEN date END) AS prior_days
+    FROM order_facts
+    GROUP BY
+      account_id
+  ) AS w
+    ON w.account_id = g.account_id
 ), quadrants AS (
   SELECT
     account_id,
@@ -362,28 +381,50 @@ WITH params AS (
   CROSS JOIN params AS p
 ), churn AS (
   SELECT
-    m.account_id,
-    r.usual_gap_days,
-    m.recency_days / GREATEST(r.usual_gap_days, 1) AS gap_ratio,
-    LEAST(
-      1.0,
-      GREATEST(
-        0.0,
-        0.6 * (
-          m.recency_days / GREATEST(r.usual_gap_days, 1) - 1
-        ) / (
-          p.churn_gap - 1
-        ) + 0.4 * CASE WHEN m.trend < 0 THEN LEAST(-m.trend, 1) ELSE 0 END
-      )
+    account_id,
+    usual_gap_days,
+    GREATEST(
+      silence,
+      CASE
+        WHEN expected >= p.churn_min_expected
+        THEN LEAST(GREATEST(drop_z / p.churn_drop_z, 0), 1)
+        ELSE 0
+      END
     ) AS churn_risk,
-    r.gaps >= p.churn_min_gaps
-    AND m.recency_days <= p.churn_horizon_days
+    gaps >= p.churn_min_gaps
+    AND recency_days <= p.churn_horizon_days
     AND (
-      m.recency_days >= p.churn_gap * r.usual_gap_days OR m.trend <= p.churn_trend
+      recency_days >= p.churn_silence * usual_gap_days
+      OR (
+        expected >= p.churn_min_expected AND drop_z <= p.churn_drop_z
+      )
     ) AS churn_flag
-  FROM metrics AS m
-  JOIN rhythm AS r
-    ON r.account_id = m.account_id
+  FROM (
+    SELECT
+      m.account_id,
+      m.recency_days,
+      r.usual_gap_days,
+      r.gaps,
+      LEAST(
+        GREATEST(
+          (
+            m.recency_days / GREATEST(r.usual_gap_days, 1) - 1
+          ) / (
+            p.churn_silence - 1
+          ),
+          0
+        ),
+        1
+      ) AS silence,
+      r.prior_days * 182.0 / 365 AS expected,
+      (
+        r.recent_days - r.prior_days * 182.0 / 365
+      ) / SQRT(GREATEST(r.prior_days * 182.0 / 365, 1)) AS drop_z
+    FROM metrics AS m
+    JOIN rhythm AS r
+      ON r.account_id = m.account_id
+    CROSS JOIN params AS p
+  ) AS x
   CROSS JOIN params AS p
 ), segments AS (
   SELECT
