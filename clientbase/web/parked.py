@@ -14,13 +14,14 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import ngettext
+from django.utils.translation import get_language, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from clientbase.imports.models import ImportBatch, ParkedRow
 from clientbase.imports.selectors import parked_rows
 from clientbase.imports.services import ImportRunError, discard_parked, resubmit_parked
 from clientbase.web.auth import is_htmx_swap, member_required
+from clientbase.web.formatting import local_digits
 from clientbase.web.imports import _batch, _importer
 
 PAGE_ROWS = 50
@@ -111,7 +112,7 @@ def _chosen(actor: Any, batch: ImportBatch, data: QueryDict) -> list[ParkedRow]:
     ids = {int(part) for name in names for part in name.split(",") if part.strip().isdigit()}
     rows = list(parked_rows(actor=actor, batch=batch).filter(pk__in=ids))
     if not rows:
-        raise Http404("No such parked rows")
+        raise Http404("No such parked rows")  # handled meanwhile, or someone else's
     return rows
 
 
@@ -148,6 +149,8 @@ def import_parked(request: HttpRequest, batch_id: int) -> HttpResponse:
 def import_parked_resubmit(request: HttpRequest, batch_id: int) -> HttpResponse:
     actor = _importer(request)
     batch = _batch(actor, batch_id)
+    if request.POST.get("all") and not parked_rows(actor=actor, batch=batch).exists():
+        return _back(batch, request.POST)  # every row was handled one by one already
     rows = _chosen(actor, batch, request.POST)
     error = note = ""
     try:
@@ -162,17 +165,26 @@ def import_parked_resubmit(request: HttpRequest, batch_id: int) -> HttpResponse:
     after = list(parked_rows(actor=actor, batch=batch).filter(pk__in=[r.pk for r in rows]))
     if not error:
         imported = len(rows) - len(after)
-        note = ngettext(
-            "%(n)d row imported (batch #%(id)s).",
-            "%(n)d rows imported (batch #%(id)s).",
-            imported,
-        ) % {"n": imported, "id": result.batch_id}
+        parts = []
+        if imported:
+            parts.append(
+                ngettext(
+                    "%(n)d row imported (batch #%(id)s).",
+                    "%(n)d rows imported (batch #%(id)s).",
+                    imported,
+                )
+                % {"n": imported, "id": result.batch_id}
+            )
         if after:
-            note += " " + ngettext(
-                "%(n)d row still needs a fix: see its new error.",
-                "%(n)d rows still need a fix: see their new errors.",
-                len(after),
-            ) % {"n": len(after)}
+            parts.append(
+                ngettext(
+                    "%(n)d row still needs a fix: see its new error.",
+                    "%(n)d rows still need a fix: see their new errors.",
+                    len(after),
+                )
+                % {"n": len(after)}
+            )
+        note = local_digits(" ".join(parts), get_language())
     if is_htmx_swap(request):
         group = Group([_line(row) for row in after], note=note, error=error, done=not after)
         if error:
@@ -193,6 +205,7 @@ def import_parked_discard(request: HttpRequest, batch_id: int) -> HttpResponse:
     rows = _chosen(actor, batch, request.POST)
     count = discard_parked(actor=actor, batch=batch, rows=[row.pk for row in rows])
     note = ngettext("%(n)d row discarded.", "%(n)d rows discarded.", count) % {"n": count}
+    note = local_digits(note, get_language())
     if is_htmx_swap(request):
         group = Group([], note=note, done=True)
         return render(request, "web/imports/parked.html#group", {"batch": batch, "group": group})

@@ -216,3 +216,4 @@ def test_the_page_renders_right_to_left_in_persian(
 
     assert '<html lang="fa" dir="rtl">' in html
     assert "Fix parked rows" not in html
+    assert "۲ ردیف در انتظار اصلاح" in text_of(html)  # the reader's digits
