@@ -149,9 +149,12 @@ def import_parked(request: HttpRequest, batch_id: int) -> HttpResponse:
 def import_parked_resubmit(request: HttpRequest, batch_id: int) -> HttpResponse:
     actor = _importer(request)
     batch = _batch(actor, batch_id)
-    if request.POST.get("all") and not parked_rows(actor=actor, batch=batch).exists():
-        return _back(batch, request.POST)  # every row was handled one by one already
-    rows = _chosen(actor, batch, request.POST)
+    try:
+        rows = _chosen(actor, batch, request.POST)
+    except Http404:
+        if request.POST.get("all"):  # every row on the page was handled one by one already
+            return _back(batch, request.POST)
+        raise
     error = note = ""
     try:
         result = resubmit_parked(

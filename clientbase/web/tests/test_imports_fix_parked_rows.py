@@ -217,3 +217,15 @@ def test_the_page_renders_right_to_left_in_persian(
     assert '<html lang="fa" dir="rtl">' in html
     assert "Fix parked rows" not in html
     assert "۲ ردیف در انتظار اصلاح" in text_of(html)  # the reader's digits
+
+
+def test_resubmitting_a_page_whose_rows_were_all_handled_just_shows_the_page(
+    client: Client, parked: ImportBatch
+) -> None:
+    shown = [str(_row(parked, 2).pk), str(_row(parked, 3).pk)]
+    client.post(_url("import_parked_discard", parked), {"row": ",".join(shown)})
+
+    response = client.post(_url("import_parked_resubmit", parked), {"all": "1", "shown": shown})
+
+    assert response.status_code == 302
+    assert response["Location"] == _url("import_parked", parked)
