@@ -7,7 +7,7 @@ is one <tbody>. Access is the import pages': the import right and a batch the us
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -47,7 +47,7 @@ class Group:
     lines: list[Line]
     note: str = ""
     error: str = ""
-    done: bool = field(default=False)
+    done: bool = False
 
     @property
     def ids(self) -> str:
