@@ -32,6 +32,7 @@ from clientbase.accounts.models import (
 from clientbase.accounts.selectors import resolve_account_id
 from clientbase.activities.models import Activity
 from clientbase.core.text import fold
+from clientbase.identity.name_index import refresh_name_keys
 from clientbase.sales.models import Deal, Order
 
 # Which source wins a field when nobody chose: typed in by hand (no source system) first,
@@ -259,6 +260,7 @@ def merge_accounts(
         Account.objects.filter(pk=merged.pk).update(
             merged_into_id=survivor.pk, updated_at=timezone.now()
         )
+        refresh_name_keys(account_ids=[survivor.pk, merged.pk])  # the tombstone loses its key
 
         if candidate is None:
             candidate = DuplicateCandidate.objects.filter(
@@ -343,6 +345,7 @@ def undo_merge(*, actor: User | None, merge: MergeRecord) -> MergeRecord:
         merged.tags.set(record.merged_before["tags"])
         Account.objects.filter(pk=survivor.pk).update(**_columns(record.survivor_before))
         Account.objects.filter(pk=merged.pk).update(**_columns(record.merged_before))
+        refresh_name_keys(account_ids=[survivor.pk, merged.pk])
         if record.candidate_id is not None:
             DuplicateCandidate.objects.filter(pk=record.candidate_id).update(
                 status=CandidateStatus.OPEN, decided_by=None, decided_at=None

@@ -23,10 +23,12 @@ from clientbase.accounts.models import (
 )
 from clientbase.accounts.selectors import require_workable_account
 from clientbase.core.text import e164, fold
+from clientbase.identity.name_index import refresh_name_keys
 
 __all__ = ["merge_accounts", "undo_merge"]  # merging lives in its own module (size)
 
 ACCOUNT_EDITABLE = frozenset(ACCOUNT_FIELDS)
+_NAMES = frozenset({"legal_name", "display_name"})  # what the name index is computed from
 
 
 def _ensure_can_edit(actor: User | None, account: Account) -> None:
@@ -135,6 +137,7 @@ def create_account(
         account.save()
         for kind, value in (tax_ids or {}).items():
             TaxIdentifier.objects.create(account=account, kind=kind, value=value)
+        refresh_name_keys(account_ids=[account.pk])
         record_audit(
             actor=actor,
             action="account.create",
@@ -160,6 +163,8 @@ def update_account(*, actor: User | None, account: Account, **changes: Any) -> A
         )
         locked.full_clean()
         locked.save()
+        if _NAMES & set(changes):
+            refresh_name_keys(account_ids=[locked.pk])
         changed = diff(before, changes)
         if changed:
             record_audit(actor=actor, action="account.update", obj=locked, changes=changed)
@@ -260,6 +265,9 @@ def import_accounts(
                     held.value = value
                     held.save(update_fields=["value"])
         TaxIdentifier.objects.bulk_create(new, batch_size=500)
+    # One refresh for the whole chunk: the new accounts and the renamed ones.
+    renamed = {oid for oid, name, _old, _new in outcome.changes if name in _NAMES}
+    refresh_name_keys(account_ids=[*outcome.created_ids, *renamed])
     return outcome
 
 
@@ -278,6 +286,7 @@ def restore_imported_account(*, account_id: int, values: dict[str, Any]) -> None
             account.display_name, account.legal_name, list(account.aliases)
         )
         account.save(update_fields=["search_name"])
+        refresh_name_keys(account_ids=[account_id])
 
 
 def import_contacts(

@@ -51,6 +51,7 @@ from clientbase.demo.tables import (
     tag_table,
     tax_table,
 )
+from clientbase.identity.name_index import refresh_name_keys
 from clientbase.marketing.models import Campaign, Channel
 from clientbase.sales.models import (
     Deal,
@@ -204,6 +205,8 @@ def generate(
                     label = item.model._meta.label
                     counts[label] = counts.get(label, 0) + writer.write_table(item, progress)
                 writer.finish()
+                # The entry-time duplicate warning's name index, as every account write keeps it.
+                refresh_name_keys(account_ids=Account.objects.values_list("pk", flat=True))
                 truth["counts"] = counts
                 AuditEvent.objects.create(
                     action="demo.generate",

@@ -60,9 +60,10 @@ def provenance_of(*, actor: User, account: Account) -> list[ProvenanceEntry]:
 
 
 def parked_rows(*, actor: User, batch: ImportBatch) -> QuerySet[ParkedRow]:
-    """Rows of a batch waiting for a fix. Who may see which batch is the access issue's call."""
-    del actor
-    return ParkedRow.objects.filter(batch=batch, resolved=False).order_by("row_number")
+    """Rows of a batch waiting for a fix, none if the actor may not see the batch."""
+    return ParkedRow.objects.filter(
+        batch=batch, batch__in=visible_batches(actor=actor), resolved=False
+    ).order_by("row_number")
 
 
 def visible_batches(*, actor: User) -> QuerySet[ImportBatch]:

@@ -12,17 +12,19 @@ import json
 import shutil
 import tempfile
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clientbase.access.models import User
+from clientbase.access.selectors import can
 from clientbase.access.services import record_audit
 from clientbase.imports.applying import MODEL_OF, apply_chunks
 from clientbase.imports.fast_orders import check_file
@@ -35,6 +37,7 @@ from clientbase.imports.models import (
     RecordHistory,
 )
 from clientbase.imports.readers import FileError, open_table
+from clientbase.imports.selectors import visible_batches
 from clientbase.imports.validation import TARGETS, RowError, plan_for, targets
 
 Progress = Callable[[str, int, int], None]
@@ -398,18 +401,29 @@ def resubmit_parked(
     actor: User | None,
     batch: ImportBatch,
     fixes: dict[int, dict[str, Any]],
+    rows: Iterable[int] | None = None,
     progress: Progress | None = None,
 ) -> ImportResult:
     """Re-run the batch's parked rows with `fixes` ({row number: {header: value}}) applied, as
-    a new batch from the same source; rows that now pass are marked resolved."""
-    parked = list(ParkedRow.objects.filter(batch=batch, resolved=False).order_by("row_number"))
+    a new batch from the same source: all of them, or the ParkedRow ids in `rows` together
+    with the other parked lines of their orders (an order is written whole or not at all).
+
+    A row that passes is marked resolved; one that fails again stays parked in this batch with
+    its fixed values and its new errors (the new batch keeps no parked rows of its own)."""
+    _require_batch_right(actor, batch)
+    pending = ParkedRow.objects.filter(batch=batch, resolved=False)
+    if rows is not None:
+        pending = pending.filter(pk__in=_with_order_lines(batch, set(rows)))
+    parked = list(pending.order_by("row_number"))
     if not parked:
-        raise ImportRunError(_("batch #%(id)d has no parked rows") % {"id": batch.pk})
+        raise ImportRunError(_("batch #%(id)d has no such parked rows") % {"id": batch.pk})
+    fixed = [{**row.raw, **fixes.get(row.row_number, {})} for row in parked]
+    headers = list(dict.fromkeys([*batch.mapping, *(h for values in fixed for h in values)]))
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"batch-{batch.pk}-resubmit-{uuid.uuid4().hex[:8]}.jsonl"
         with path.open("w", encoding="utf-8") as handle:
-            for row in parked:
-                handle.write(json.dumps({**row.raw, **fixes.get(row.row_number, {})}) + "\n")
+            for values in fixed:  # every line names every header: the reader reads the first
+                handle.write(json.dumps({h: values.get(h) for h in headers}) + "\n")
         result = run_import(
             actor=actor,
             path=path,
@@ -419,17 +433,77 @@ def resubmit_parked(
             mode="valid-rows",
             progress=progress,
         )
-    still_bad = {e.row for e in result.errors}
-    passed = [row.pk for n, row in enumerate(parked, start=2) if n not in still_bad]
+    rerun = ParkedRow.objects.filter(batch_id=result.batch_id)
+    again = dict(rerun.values_list("row_number", "errors"))
+    for line, (row, values) in enumerate(zip(parked, fixed, strict=True), start=2):
+        if line in again:
+            row.raw, row.errors = values, again[line]
+        else:
+            row.resolved = True
     with transaction.atomic():
-        ParkedRow.objects.filter(pk__in=passed).update(resolved=True)
+        ParkedRow.objects.bulk_update(parked, ["raw", "errors", "resolved"], batch_size=1000)
+        rerun.delete()
         record_audit(
             actor=actor,
             action="import.resubmit",
             obj=batch,
-            changes={"resolved": len(passed), "new_batch": result.batch_id},
+            changes={
+                "new_batch": result.batch_id,
+                "resolved": [row.row_number for row in parked if row.resolved],
+                "still_parked": [row.row_number for row in parked if not row.resolved],
+                "fixes": {
+                    str(row.row_number): fixes[row.row_number]
+                    for row in parked
+                    if fixes.get(row.row_number)
+                },
+            },
         )
     return result
+
+
+def discard_parked(*, actor: User | None, batch: ImportBatch, rows: Iterable[int]) -> int:
+    """Drop parked rows the user will not import; the audit row keeps their values."""
+    _require_batch_right(actor, batch)
+    with transaction.atomic():
+        doomed = list(
+            ParkedRow.objects.select_for_update()
+            .filter(batch=batch, resolved=False, pk__in=set(rows))
+            .order_by("row_number")
+        )
+        if not doomed:
+            raise ImportRunError(_("batch #%(id)d has no such parked rows") % {"id": batch.pk})
+        record_audit(
+            actor=actor,
+            action="import.discard_parked",
+            obj=batch,
+            changes={
+                "rows": [
+                    {"row": row.row_number, "raw": row.raw, "errors": row.errors} for row in doomed
+                ]
+            },
+        )
+        ParkedRow.objects.filter(pk__in=[row.pk for row in doomed]).delete()
+    return len(doomed)
+
+
+def _require_batch_right(actor: User | None, batch: ImportBatch) -> None:
+    """The import right and a batch the actor may see (None is the system, e.g. the CLI)."""
+    if actor is None:
+        return
+    if not can(actor, "import", "account"):
+        raise PermissionDenied(_("Importing needs the import right."))
+    if not visible_batches(actor=actor).filter(pk=batch.pk).exists():
+        raise PermissionDenied(_("You may only fix the rows of your own imports."))
+
+
+def _with_order_lines(batch: ImportBatch, ids: set[int]) -> set[int]:
+    """`ids` and every other parked line of the same orders."""
+    header = next((h for h, f in batch.mapping.items() if f == "order_id"), None)
+    if batch.target != "orders" or header is None:
+        return ids
+    lines = list(ParkedRow.objects.filter(batch=batch, resolved=False).values_list("pk", "raw"))
+    orders = {str(raw.get(header)) for pk, raw in lines if pk in ids}
+    return ids | {pk for pk, raw in lines if str(raw.get(header)) in orders}
 
 
 def save_mapping(

@@ -21,7 +21,7 @@ from clientbase.access.models import User
 from clientbase.access.selectors import can
 from clientbase.imports.models import BatchStatus, ImportBatch, ImportMapping
 from clientbase.imports.readers import BadRow, FileError, open_table
-from clientbase.imports.selectors import visible_batches
+from clientbase.imports.selectors import parked_rows, visible_batches
 from clientbase.imports.services import ImportRunError, rollback_batch
 from clientbase.imports.uploads import (
     queue_batch,
@@ -227,6 +227,7 @@ def import_detail(request: HttpRequest, batch_id: int) -> HttpResponse:
     context = _progress_context(batch)
     context["errors"] = [] if context["running"] else _report_rows(batch)
     context["may_roll_back"] = batch.status == BatchStatus.DONE
+    context["parked_count"] = parked_rows(actor=actor, batch=batch).count()
     return render(request, "web/imports/detail.html", context)
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from clientbase.web import duplicates, imports, new_account, views
+from clientbase.web import duplicates, imports, new_account, parked, views
 
 app_name = "web"
 urlpatterns = [
@@ -33,4 +33,15 @@ urlpatterns = [
     path("imports/<int:batch_id>/progress/", imports.import_progress, name="import_progress"),
     path("imports/<int:batch_id>/report.csv", imports.import_report, name="import_report"),
     path("imports/<int:batch_id>/rollback/", imports.import_rollback, name="import_rollback"),
+    path("imports/<int:batch_id>/parked/", parked.import_parked, name="import_parked"),
+    path(
+        "imports/<int:batch_id>/parked/resubmit/",
+        parked.import_parked_resubmit,
+        name="import_parked_resubmit",
+    ),
+    path(
+        "imports/<int:batch_id>/parked/discard/",
+        parked.import_parked_discard,
+        name="import_parked_discard",
+    ),
 ]

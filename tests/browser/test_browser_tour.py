@@ -216,9 +216,39 @@ def test_a_director_is_warned_of_a_duplicate_and_reviews_the_queue(
         page.wait_for_url("**/duplicates/*/")
         assert page.locator("tr.is-different").count() >= 1
         page.screenshot(path=str(SCREENSHOTS / f"duplicate-pair-{language}.png"), full_page=True)
+        _merge_taking_a_field_from_the_other_side_then_undo(page, rtl, language)
     finally:
         context.close()
     assert problems == [], f"the browser reported errors: {problems}"
+
+
+def _merge_taking_a_field_from_the_other_side_then_undo(page: Any, rtl: str, language: str) -> None:
+    """On the pair page keep the left record but one field of the right, merge, read the
+    survivor page, undo, and find both accounts as they were."""
+    names = [n.strip() for n in page.locator("thead a.row-link").all_inner_texts()]
+    other = page.locator("tr.is-different input[type=radio][value=right]").first
+    taken = other.locator("xpath=..").inner_text().strip()
+    other.check()
+    page.click("form.card button[type=submit].button-primary")
+    page.wait_for_url("**/accounts/*/")
+    assert page.locator("html").get_attribute("dir") == rtl
+    survivor_url = page.url
+    note = page.locator(".merge-note")
+    assert note.count() == 1
+    assert names[1] in note.inner_text()
+    assert taken in page.locator("main").inner_text()
+    undo = note.locator("button[type=submit]")
+    assert undo.is_visible()
+    page.screenshot(path=str(SCREENSHOTS / f"merge-survivor-{language}.png"), full_page=True)
+
+    undo.click()
+    page.wait_for_url(lambda url: url != survivor_url)
+    assert page.locator("h1").inner_text().strip() == names[1]
+    assert page.locator(".merge-note").count() == 0
+    page.screenshot(path=str(SCREENSHOTS / f"merge-undone-{language}.png"), full_page=True)
+    page.goto(survivor_url)
+    assert page.locator("h1").inner_text().strip() == names[0]
+    assert page.locator(".merge-note").count() == 0
 
 
 # A supplier list from another system: three good rows, two the check rejects.
@@ -232,8 +262,8 @@ IMPORT_CSV = (
 )
 
 
-@pytest.mark.parametrize("language", ["en", "fa"])
-def test_a_director_uploads_a_file_matches_columns_and_reads_the_report(
+@pytest.mark.parametrize("language", ["en", "ru", "fa"])
+def test_a_director_uploads_a_file_matches_columns_reads_the_report_and_fixes_a_row(
     live_server: Any, browser: Any, tour: Tour, language: str, settings: Any, tmp_path: Path
 ) -> None:
     # No worker runs in the test: the task runs in the request that starts it.
@@ -275,6 +305,31 @@ def test_a_director_uploads_a_file_matches_columns_and_reads_the_report(
         assert page.locator(".import-counts").count() == 1
         assert "not-an-address" in page.locator("main").inner_text()
         page.screenshot(path=str(SCREENSHOTS / f"import-report-{language}.png"), full_page=True)
+
+        page.click(".import-parked a.button-primary")
+        page.wait_for_url("**/imports/*/parked/")
+        assert page.locator("html").get_attribute("dir") == ("rtl" if language == "fa" else "ltr")
+        assert page.locator("tbody.parked-group").count() == 2
+        bad_mail = page.locator("input.parked-input[value=not-an-address]")
+        bad_mail.fill("still-wrong@")
+        bad_mail.locator("xpath=ancestor::tbody").locator("button.button-primary").click()
+        page.wait_for_selector("tbody.parked-group .parked-note")
+        assert "still-wrong@" in page.locator("tbody.parked-group").first.inner_text()
+        page.screenshot(path=str(SCREENSHOTS / f"import-parked-{language}.png"), full_page=True)
+
+        fixed = page.locator("input.parked-input[value='still-wrong@']")
+        fixed.fill("orders@broken-mail.example")
+        fixed.locator("xpath=ancestor::tbody").locator("button.button-primary").click()
+        page.wait_for_selector(".parked-done")
+        assert page.locator("input.parked-input").count() == 1  # the nameless row waits
+        page.once("dialog", lambda dialog: dialog.accept())
+        page.locator("tbody.parked-group button:not(.button-primary)").last.click()
+        page.wait_for_function("() => document.querySelectorAll('.parked-done').length === 2")
+        page.screenshot(
+            path=str(SCREENSHOTS / f"import-parked-fixed-{language}.png"), full_page=True
+        )
+        page.goto(page.url)
+        assert page.locator("input.parked-input").count() == 0
     finally:
         context.close()
     assert problems == [], f"the browser reported errors: {problems}"

@@ -27,6 +27,8 @@ from clientbase.activities.models import Activity
 from clientbase.catalog.models import Product, ProductCategory
 from clientbase.core.text import digits, fold
 from clientbase.demo import generate
+from clientbase.identity.models import NameKey
+from clientbase.identity.selectors import similar_accounts
 from clientbase.marketing.models import Campaign, Channel
 from clientbase.sales.models import (
     Deal,
@@ -60,6 +62,7 @@ def _wipe() -> None:
         Contact,
         Account.tags.through,
         TaxIdentifier,
+        NameKey,
         Account,
         ExchangeRate,
         Stage,
@@ -267,6 +270,32 @@ def test_duplicates_in_three_scripts_with_shared_keys(tmp_path: pathlib.Path) ->
     assert contacts
     cn = dict(Contact.objects.values_list("pk", "full_name"))
     assert all(cn[d] != cn[c["true_id"]] for c in contacts for d in c["duplicate_ids"])
+
+
+def test_the_entry_time_warning_knows_the_demo_accounts_without_a_dedupe_run(
+    tmp_path: pathlib.Path,
+) -> None:
+    truth = _generate(tmp_path)
+    director = User.objects.filter(role="director").first()
+    assert director is not None
+    live = Account.objects.filter(merged_into__isnull=True)
+    assert NameKey.objects.count() == live.count()
+    names = dict(Account.objects.values_list("pk", "display_name"))
+    legal = dict(Account.objects.values_list("pk", "legal_name"))
+    # Written in another script than the true company: only the name index can find these.
+    across = [
+        (c["true_id"], d)
+        for c in truth["duplicates"]["clusters"]
+        for d in c["duplicate_ids"]
+        if _script(names[d]) != _script(names[c["true_id"]])
+    ]
+    assert across
+    found = [
+        true_id
+        in [s.account.pk for s in similar_accounts(actor=director, legal_name=legal[d], limit=10)]
+        for true_id, d in across
+    ]
+    assert sum(found) >= 0.5 * len(across), (sum(found), len(across))
 
 
 def test_sources_and_reps_convert_as_planted(tmp_path: pathlib.Path) -> None:

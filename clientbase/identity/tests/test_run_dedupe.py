@@ -117,12 +117,13 @@ def test_a_failed_write_leaves_no_run_and_no_candidates(
         raise RuntimeError("the audit store is down")
 
     monkeypatch.setattr(services, "record_audit", broken_audit)
+    keys_before = list(NameKey.objects.order_by("pk").values_list())  # written with the accounts
 
     with pytest.raises(RuntimeError):
         run_dedupe(actor=director, threshold=0.5)
     assert not MatchRun.objects.exists()
     assert not DuplicateCandidate.objects.exists()
-    assert not NameKey.objects.exists()
+    assert list(NameKey.objects.order_by("pk").values_list()) == keys_before
 
 
 def test_it_runs_on_a_small_base_where_no_two_accounts_share_a_mail_domain(

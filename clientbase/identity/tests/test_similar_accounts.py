@@ -12,11 +12,13 @@ from clientbase.identity.selectors import similar_accounts
 
 
 def _index(*accounts: Account) -> None:
-    """What a dedupe run leaves behind for the entry-time check."""
+    """What a dedupe run leaves behind for the entry-time check (account writes keep it too)."""
     for account in accounts:
         latin = keys.latin_name(account.legal_name)
         skel = keys.skeleton(latin)
-        NameKey.objects.create(account=account, latin=latin, skeleton=skel, prefix=skel[:4])
+        NameKey.objects.update_or_create(
+            account=account, defaults={"latin": latin, "skeleton": skel, "prefix": skel[:4]}
+        )
 
 
 @pytest.mark.parametrize(

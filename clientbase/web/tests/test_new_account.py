@@ -26,7 +26,9 @@ def _index(*accounts: Account) -> None:
     for account in accounts:
         latin = keys.latin_name(account.legal_name)
         skel = keys.skeleton(latin)
-        NameKey.objects.create(account=account, latin=latin, skeleton=skel, prefix=skel[:4])
+        NameKey.objects.update_or_create(
+            account=account, defaults={"latin": latin, "skeleton": skel, "prefix": skel[:4]}
+        )
 
 
 def _form(**overrides: str) -> dict[str, str]:
