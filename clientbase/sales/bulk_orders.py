@@ -58,8 +58,8 @@ def write_order_table(
         if connection.vendor == "postgresql":
             _copy(cursor, order_table, line_table, lines, owners)
         else:
-            for name, table in ((Order, order_table), (OrderLine, line_table)):
-                _executemany(cursor, name._meta.db_table, table)
+            for model, table in ((Order, order_table), (OrderLine, line_table)):
+                _executemany(cursor, model._meta.db_table, table)
     return BulkOutcome(created=orders.num_rows)
 
 

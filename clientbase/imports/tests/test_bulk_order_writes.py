@@ -97,6 +97,7 @@ def test_the_bulk_write_stores_exactly_what_import_orders_stores(
 ) -> None:
     if not set_wise:  # a role that may not turn the triggers off keeps them: same rows
         monkeypatch.setattr(bulk_orders, "_may_skip_triggers", lambda cursor: False)
+    monkeypatch.setattr(bulk_orders, "ROWS_PER_INSERT", 2)  # SQLite: full statements and a rest
     batch = _spool(write, tmp_path / "spool")
     counts = apply_chunks(actor=None, batch=batch, spool_dir=tmp_path / "spool", progress=None)
     assert counts == {"created": 3, "updated": 0, "unchanged": 0}
