@@ -149,6 +149,11 @@ def main() -> int:
     parser.add_argument("--products", type=int, default=2_000)
     parser.add_argument("--chunk", type=int, default=50_000)
     parser.add_argument("--postgres", help="postgres://user@host:port/maintenance_db")
+    parser.add_argument(
+        "--csv",
+        type=pathlib.Path,
+        help="where the orders CSV lives: written if missing, reused if there (keep it in /tmp)",
+    )
     args = parser.parse_args()
 
     tmp = tempfile.TemporaryDirectory(prefix="clientbase-bench-import-")
@@ -175,18 +180,30 @@ def main() -> int:
 
         call_command("migrate", verbosity=0)
         seed(args.accounts, args.products)
-        path = pathlib.Path(tmp.name) / "orders.csv"
+        path = args.csv or pathlib.Path(tmp.name) / "orders.csv"
         t0 = time.perf_counter()
-        write_file(path, args.lines, args.accounts, args.products)
+        reused = path.exists()
+        if not reused:
+            write_file(path, args.lines, args.accounts, args.products)
         size_mb = path.stat().st_size / 1e6
         print(
-            f"file: {args.lines:,} lines, {size_mb:,.0f} MB, written in "
-            f"{time.perf_counter() - t0:.1f} s"
+            f"file: {args.lines:,} lines, {size_mb:,.0f} MB, "
+            + ("reused" if reused else f"written in {time.perf_counter() - t0:.1f} s")
         )
+        phases: dict[str, float] = {}
+
+        def progress(phase: str, _done: int, _total: int) -> None:
+            phases[phase] = time.perf_counter() - started
+
         rss_before = _peak_rss_mb()
         started = time.perf_counter()
         result = run_import(
-            actor=None, path=path, source_system="1c", target="orders", chunk_size=args.chunk
+            actor=None,
+            path=path,
+            source_system="1c",
+            target="orders",
+            chunk_size=args.chunk,
+            progress=progress,
         )
         took = time.perf_counter() - started
         import_peak = _peak_rss_mb()
@@ -204,8 +221,13 @@ def main() -> int:
             f"floor ({'COPY' if connection.vendor == 'postgresql' else 'executemany'}): "
             f"{floor_rows:,} rows in {floor_took:.1f} s = {floor_rate:,.0f} rows/s"
         )
+        print(
+            f"  pass 1 (check) {phases.get('checking', 0):.1f} s, "
+            f"pass 2 (write) {phases.get('writing', 0) - phases.get('checking', 0):.1f} s"
+        )
         print(f"ratio import/floor time: {took / floor_took:.1f}x")
         print(f"peak RSS during the import: {import_peak:,.0f} MB (before it {rss_before:,.0f} MB)")
+        print("load average (1, 5, 15 min): {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
         target = 200_000 if connection.vendor == "postgresql" else 100_000
         print(f"target {target:,} rows/s: {'met' if rate >= target else 'NOT met'}")
         connection.close()

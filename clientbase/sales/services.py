@@ -218,7 +218,9 @@ def import_orders(
         row[1]: row
         for row in Order.objects.filter(
             source_system=source_system, external_id__in=[o.external_id for o in orders]
-        ).values_list("id", "external_id", *_ORDER_HEADER)
+        )
+        .exclude(external_id="")  # the unique index's own condition, so that it may be used
+        .values_list("id", "external_id", *_ORDER_HEADER)
     }
     old_lines: dict[int, list[tuple[Any, ...]]] = {}
     if existing:
@@ -290,10 +292,11 @@ _LINE_COLUMNS = "order_id, product_id, quantity, net_revenue, cost"
 def _allocate_ids(connection: Any, count: int) -> list[int]:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            # The sequence looked up once: pg_get_serial_sequence per row costs 5x the nextval.
+            cursor.execute("SELECT pg_get_serial_sequence('sales_order', 'id')::regclass::oid")
+            sequence = cursor.fetchone()[0]
             cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence('sales_order', 'id')) "
-                "FROM generate_series(1, %s)",
-                [count],
+                "SELECT nextval(%s::oid::regclass) FROM generate_series(1, %s)", [sequence, count]
             )
             return [row[0] for row in cursor.fetchall()]
         # SQLite: the import's transaction holds the write lock (IMMEDIATE), so max is ours.
@@ -402,119 +405,10 @@ def import_order_table(
     *, actor: User | None, source_system: str, batch_id: int, orders: Any, lines: Any
 ) -> Any:
     """import_orders for a chunk checked column-wise (pyarrow tables: one row per order, and
-    lines pointing at it by "order_index"). A chunk whose orders are all new is written from
-    the columns as they are; one that re-imports any order goes through import_orders, which
-    compares and keeps history. The caller owns the transaction."""
-    from django.db import connection
+    lines pointing at it by "order_index"), written in bulk by bulk_orders. The caller owns
+    the transaction."""
+    from clientbase.sales.bulk_orders import write_order_table
 
-    from clientbase.core.bulk import BulkOutcome
-
-    externals = orders.column("external_id").to_pylist()
-    known = Order.objects.filter(source_system=source_system)
-    if known.exists() and known.filter(external_id__in=externals).exists():
-        return import_orders(
-            actor=actor,
-            source_system=source_system,
-            batch_id=batch_id,
-            orders=_imported(orders, lines),
-        )
-    ids = _allocate_ids(connection, orders.num_rows)
-    _write_order_table(connection, source_system, batch_id, ids, orders, lines)
-    return BulkOutcome(created=orders.num_rows)
-
-
-def _imported(orders: Any, lines: Any) -> list[ImportedOrder]:
-    per_order: list[list[tuple[int, Decimal, Decimal, Decimal]]] = [
-        [] for _ in range(orders.num_rows)
-    ]
-    names = ("order_index", "product_id", "quantity", "net_revenue", "cost")
-    for index, *line in zip(*(lines.column(n).to_pylist() for n in names), strict=True):
-        per_order[index].append(tuple(line))
-    header = ("external_id", "account_id", "date", "currency", "rate_to_base", "number")
-    return [
-        ImportedOrder(
-            external_id=ext,
-            account_id=account_id,
-            date=date,
-            currency=currency,
-            rate_to_base=Decimal(rate),
-            number=number,
-            documents=documents,
-            lines=per_order[n],
-        )
-        for n, (ext, account_id, date, currency, rate, number, documents) in enumerate(
-            zip(*(orders.column(c).to_pylist() for c in (*header, "documents")), strict=True)
-        )
-    ]
-
-
-def _write_order_table(
-    connection: Any, source_system: str, batch_id: int, ids: list[int], orders: Any, lines: Any
-) -> None:
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    accounts = orders.column("account_id").to_pylist()
-    owners = {
-        pk: manager or owner
-        for pk, manager, owner in Account.objects.filter(pk__in=set(accounts)).values_list(
-            "id", "account_manager_id", "owner_id"
-        )
-    }
-    id_column = pa.array(ids, pa.int64())
-    count = orders.num_rows
-    order_table = pa.table(
-        {
-            "id": id_column,
-            "source_system": pa.array([source_system] * count),
-            "external_id": orders.column("external_id"),
-            "import_batch_id": pa.array([batch_id] * count, pa.int64()),
-            "account_id": orders.column("account_id"),
-            "number": orders.column("number"),
-            "date": orders.column("date"),
-            "currency": orders.column("currency"),
-            "rate_to_base": orders.column("rate_to_base"),
-            "net_revenue_base": orders.column("net_revenue_base"),
-            "cost_base": orders.column("cost_base"),
-            "documents": orders.column("documents"),
-            "owner_id": pa.array([owners.get(a) for a in accounts], pa.int64()),
-        }
+    return write_order_table(
+        actor=actor, source_system=source_system, batch_id=batch_id, orders=orders, lines=lines
     )
-    line_table = pa.table(
-        {
-            "order_id": pc.take(id_column, lines.column("order_index")),
-            **{n: lines.column(n) for n in ("product_id", "quantity", "net_revenue", "cost")},
-        }
-    )
-    for name, table in (("sales_order", order_table), ("sales_orderline", line_table)):
-        _bulk_insert(connection, name, table)
-
-
-def _bulk_insert(connection: Any, name: str, table: Any) -> None:
-    """COPY in CSV form on PostgreSQL; executemany of text values on SQLite (it binds no
-    Decimal or date, and its numeric columns convert the text back)."""
-    import io
-
-    import pyarrow as pa
-    import pyarrow.csv as pacsv
-
-    columns = ", ".join(table.column_names)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            buffer = io.BytesIO()
-            pacsv.write_csv(table, buffer, pacsv.WriteOptions(include_header=False))
-            sql = f"COPY {name} ({columns}) FROM STDIN WITH (FORMAT csv)"
-            with cursor.cursor.copy(sql) as copy:
-                copy.write(buffer.getbuffer())
-            return
-        values = [
-            column.cast(pa.string()).to_pylist()
-            if pa.types.is_decimal(column.type) or pa.types.is_date(column.type)
-            else column.to_pylist()
-            for column in table.columns
-        ]
-        marks = ", ".join(["%s"] * table.num_columns)
-        cursor.executemany(
-            f"INSERT INTO {name} ({columns}) VALUES ({marks})",  # noqa: S608 - our own names
-            list(zip(*values, strict=True)),
-        )
