@@ -224,8 +224,12 @@ _FA_FINAL_H = re.compile(r"ه(?=\s|$)")
 @functools.lru_cache(maxsize=1 << 17)
 def to_latin(text: str) -> str:
     """Cyrillic and Persian letters written in Latin ones; Latin diacritics dropped."""
+    if text.isascii():  # nothing to transliterate or strip: skip the per-character work
+        return text
     text = _FA_FINAL_H.sub("e", text)  # a word-final ه is the vowel e (Kaveh, Sazeh)
     text = text.translate(_TRANSLIT)
+    if text.isascii():
+        return text
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).replace("ı", "i")
 

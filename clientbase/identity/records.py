@@ -94,7 +94,9 @@ def _load(account_ids: Iterable[int] | None) -> dict[int, _Acc]:
 
 
 def _or_null(values: Iterable[str]) -> list[str] | None:
-    out = sorted(v for v in values if v)
+    out = sorted(values)
+    if out and not out[0]:  # sorted, so empty keys can only come first
+        out = [v for v in out if v]
     return out or None
 
 
