@@ -211,7 +211,7 @@ def _settings(n: int, u_shared: dict[str, float]) -> Any:
         ],
         # About one account in thirty has a duplicate: the prior that a random pair matches.
         probability_two_random_records_match=max(1.0 / 30.0 / max(n, 2), 1e-9),
-        retain_intermediate_calculation_columns=True,
+        retain_intermediate_calculation_columns=False,
         retain_matching_columns=False,
         max_iterations=20,
     )
