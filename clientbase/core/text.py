@@ -13,7 +13,7 @@ _NON_DIGIT = re.compile(r"\D+")
 # The three tables in one (their characters are disjoint and none maps into another's), and
 # a pattern that says whether a text has any of them: str.translate looks every character up
 # in the table, which is slow, and most texts have none of these characters.
-_FOLD = {**_ZW, **_ARABIC_TO_PERSIAN, **_DIGITS}
+_FOLD: dict[int, str | int | None] = {**_ZW, **_ARABIC_TO_PERSIAN, **_DIGITS}
 _FOLD_ANY = re.compile("[" + "".join(chr(c) for c in _FOLD) + "]")
 
 
