@@ -10,12 +10,19 @@ _ZW = str.maketrans({"\u200c": " ", "\u200d": "", "\u200e": "", "\u200f": "", "\
 _DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
 _SPACES = re.compile(r"\s+")
 _NON_DIGIT = re.compile(r"\D+")
+# The three tables in one (their characters are disjoint and none maps into another's), and
+# a pattern that says whether a text has any of them: str.translate looks every character up
+# in the table, which is slow, and most texts have none of these characters.
+_FOLD: dict[int, str | int | None] = {**_ZW, **_ARABIC_TO_PERSIAN, **_DIGITS}
+_FOLD_ANY = re.compile("[" + "".join(chr(c) for c in _FOLD) + "]")
 
 
 def fold(text: str) -> str:
     """Lower-case, script-aware folding for search: ё→е, Arabic→Persian letters, ZWNJ→space."""
-    text = unicodedata.normalize("NFKC", text).translate(_ZW).translate(_ARABIC_TO_PERSIAN)
-    text = text.translate(_DIGITS).casefold().replace("ё", "е")
+    text = unicodedata.normalize("NFKC", text)
+    if _FOLD_ANY.search(text):
+        text = text.translate(_FOLD)
+    text = text.casefold().replace("ё", "е")
     return _SPACES.sub(" ", text).strip()
 
 

@@ -50,8 +50,10 @@ class ScoredPair:
 @dataclass(frozen=True)
 class MatchResult:
     accounts: int
-    pairs: list[ScoredPair]  # every scored pair, best first
+    pairs: list[ScoredPair]  # the scored pairs at or above the run's floor, best first
     names: pa.Table  # unique_id, name_lat, skel, prefix: the entry-time check's index
+    pairs_scored: int = 0  # every pair the model scored, whatever its probability
+    pairs_exact: int = 0  # of those, the ones found by an exact key
 
     def above(self, threshold: float) -> list[ScoredPair]:
         return [p for p in self.pairs if p.probability >= threshold]
@@ -105,11 +107,19 @@ def _array_level(column: str) -> str:
     )
 
 
-_AGREEMENTS_SQL = f"""
-SELECT p.join_key_l, p.join_key_r, p.found_by,
+_COUNTS_SQL = f"""
+SELECT count(*), count(*) FILTER (WHERE list_has_any(found_by, {list(EXACT_KINDS)!r}))
+FROM pairs
+"""  # noqa: S608 - built from constants only
+
+# Which fields agreed, the same levels as the model's comparisons. Only the pairs at or above
+# the floor are looked at and leave DuckDB: about a million pairs are scored at 100k accounts,
+# nearly all far below any threshold.
+_ABOVE_SQL = f"""
+SELECT p.join_key_l, p.join_key_r, p.probability, p.found_by,
     CASE WHEN name_compact_l IS NULL OR name_compact_r IS NULL THEN NULL
         WHEN {_NAME_EXACT} THEN 'exact' WHEN list_has_any(skels_l, skels_r) THEN 'skeleton'
-        WHEN {{jw}} >= 0.93 THEN 'fuzzy_high' WHEN {{jw}} >= 0.85 THEN 'fuzzy' ELSE 'differs' END,
+        WHEN {_JW} >= 0.93 THEN 'fuzzy_high' WHEN {_JW} >= 0.85 THEN 'fuzzy' ELSE 'differs' END,
     CASE WHEN city_key_l IS NULL OR city_key_r IS NULL THEN NULL
         WHEN city_key_l = city_key_r THEN 'exact' ELSE 'differs' END,
     {_array_level("phones")}, {_array_level("emails")}, {_array_level("domains")},
@@ -120,9 +130,16 @@ FROM (
         r.skels AS skels_r, l.city_key AS city_key_l, r.city_key AS city_key_r,
         l.phones AS phones_l, r.phones AS phones_r, l.emails AS emails_l, r.emails AS emails_r,
         l.domains AS domains_l, r.domains AS domains_r, l.taxes AS taxes_l, r.taxes AS taxes_r
-    FROM pairs p JOIN records l ON l.unique_id = p.join_key_l
+    FROM (
+        SELECT p.*, s.match_probability AS probability FROM pairs p
+        JOIN {{predictions}} s ON p.join_key_l = least(s.unique_id_l, s.unique_id_r)
+            AND p.join_key_r = greatest(s.unique_id_l, s.unique_id_r)
+        WHERE s.match_probability >= $floor
+    ) p
+    JOIN records l ON l.unique_id = p.join_key_l
     JOIN records r ON r.unique_id = p.join_key_r
 ) p
+ORDER BY p.probability DESC, p.join_key_l, p.join_key_r
 """  # noqa: S608 - built from constants only
 
 
@@ -194,16 +211,23 @@ def _settings(n: int, u_shared: dict[str, float]) -> Any:
         ],
         # About one account in thirty has a duplicate: the prior that a random pair matches.
         probability_two_random_records_match=max(1.0 / 30.0 / max(n, 2), 1e-9),
-        retain_intermediate_calculation_columns=True,
+        retain_intermediate_calculation_columns=False,
         retain_matching_columns=False,
         max_iterations=20,
     )
 
 
 def find_duplicates(
-    *, account_ids: Iterable[int] | None = None, progress: Progress | None = None
+    *,
+    account_ids: Iterable[int] | None = None,
+    progress: Progress | None = None,
+    min_probability: float = 0.0,
 ) -> MatchResult:
-    """Score every candidate pair of the base (or of `account_ids`). Reads only."""
+    """Score every candidate pair of the base (or of `account_ids`). Reads only.
+
+    All pairs are scored and counted; only those at or above `min_probability` are returned
+    (100k accounts make about a million pairs, nearly all of them far below any threshold).
+    """
     report = progress or (lambda stage, done, total: None)
     report("load", 0, 4)
     records = load_records(account_ids)
@@ -226,35 +250,28 @@ def find_duplicates(
         report("score", 4, 4)
         return MatchResult(accounts=n, pairs=[], names=names)
 
-    scored = _score(con, records, n)
+    predictions = _score(con, records, n)
     report("score", 3, 4)
-    found = {
-        (int(row[0]), int(row[1])): (list(row[2]), row[3:])
-        for row in con.sql(_AGREEMENTS_SQL.format(jw=_JW)).fetchall()
-    }
-    pairs: list[ScoredPair] = []
-    data = scored.select(["unique_id_l", "unique_id_r", "match_probability"]).to_pydict()
-    for i in range(scored.num_rows):
-        left, right = int(data["unique_id_l"][i]), int(data["unique_id_r"][i])
-        if left > right:
-            left, right = right, left
-        found_by, levels = found.get((left, right), ([], ()))
-        agreements = {
-            field: level for field, level in zip(AGREEMENT_FIELDS, levels, strict=False) if level
-        }
-        pairs.append(
-            ScoredPair(
-                left_id=left,
-                right_id=right,
-                probability=float(data["match_probability"][i]),
-                agreements=agreements,
-                found_by=found_by,
-            )
+    scored, exact = con.sql(_COUNTS_SQL).fetchall()[0]
+    pairs = [
+        ScoredPair(
+            left_id=int(left),
+            right_id=int(right),
+            probability=float(probability),
+            agreements={
+                field: level for field, level in zip(AGREEMENT_FIELDS, levels, strict=True) if level
+            },
+            found_by=list(found_by),
         )
-    pairs.sort(key=lambda p: (-p.probability, p.left_id, p.right_id))
+        for left, right, probability, found_by, *levels in con.execute(
+            _ABOVE_SQL.format(predictions=predictions), {"floor": min_probability}
+        ).fetchall()
+    ]
     con.close()
     report("score", 4, 4)
-    return MatchResult(accounts=n, pairs=pairs, names=names)
+    return MatchResult(
+        accounts=n, pairs=pairs, names=names, pairs_scored=int(scored), pairs_exact=int(exact)
+    )
 
 
 _KEY_COLUMNS = {"tax_id": "taxes", "phone": "phones"}
@@ -273,7 +290,8 @@ def _shared_key_u(con: duckdb.DuckDBPyConnection, n: int) -> dict[str, float]:
     return {_KEY_COLUMNS[kind]: float(pairs or 0) / total for kind, pairs in rows}
 
 
-def _score(con: duckdb.DuckDBPyConnection, records: pa.Table, n: int) -> pa.Table:
+def _score(con: duckdb.DuckDBPyConnection, records: pa.Table, n: int) -> str:
+    """Train the model and score the blocked pairs; returns the predictions' table name."""
     from splink import DuckDBAPI, Linker, block_on
 
     db_api = DuckDBAPI(connection=con)
@@ -299,5 +317,4 @@ def _score(con: duckdb.DuckDBPyConnection, records: pa.Table, n: int) -> pa.Tabl
     blocked = db_api.register("identity_blocked_pairs")
     linker.table_management.register_blocked_pairs_for_predict(blocked)
     predictions = linker.inference.predict()
-    result: pa.Table = predictions.as_duckdbpyrelation().to_arrow_table()
-    return result
+    return str(predictions.physical_name)

@@ -35,6 +35,8 @@ class _Acc:
 
 
 def _json_list(value: Any) -> list[Any]:
+    if value == "[]" or not value:  # most accounts and contacts: skip the parser
+        return []
     if isinstance(value, str):
         try:
             value = json.loads(value)
@@ -92,7 +94,9 @@ def _load(account_ids: Iterable[int] | None) -> dict[int, _Acc]:
 
 
 def _or_null(values: Iterable[str]) -> list[str] | None:
-    out = sorted(v for v in values if v)
+    out = sorted(values)
+    if out and not out[0]:  # sorted, so empty keys can only come first
+        out = [v for v in out if v]
     return out or None
 
 
@@ -116,7 +120,11 @@ def load_records(account_ids: Iterable[int] | None = None) -> pa.Table:
             "domain1",
         )
     }
+    city_keys: dict[str, str] = {}  # a few hundred cities among 100k accounts
     for acc in _load(account_ids).values():
+        city_key = city_keys.get(acc.city)
+        if city_key is None:
+            city_key = city_keys[acc.city] = keys.skeleton(keys.to_latin(fold(acc.city)))
         legal = keys.latin_name(acc.legal) or keys.latin_name(acc.display)
         display = keys.latin_name(acc.display) or legal
         forms = {legal, display, *(keys.latin_name(a) for a in acc.aliases if isinstance(a, str))}
@@ -130,7 +138,7 @@ def load_records(account_ids: Iterable[int] | None = None) -> pa.Table:
         rows["skel"].append(skel or None)
         rows["skels"].append(_or_null(skels))
         rows["prefix"].append(skel[:4] or None)
-        rows["city_key"].append(keys.skeleton(keys.to_latin(fold(acc.city))) or None)
+        rows["city_key"].append(city_key or None)
         rows["phones"].append(_or_null(acc.phones))
         rows["emails"].append(_or_null(acc.emails))
         rows["domains"].append(domains)

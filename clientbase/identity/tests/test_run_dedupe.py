@@ -64,10 +64,15 @@ def test_a_second_run_refreshes_the_open_pair_instead_of_repeating_it(
     base: dict[str, Account], director: User
 ) -> None:
     run_dedupe(actor=director, threshold=0.5)
+    DuplicateCandidate.objects.update(probability=0.5, agreements={}, found_by=[])
     second = run_dedupe(actor=director, threshold=0.5)
 
+    refreshed = DuplicateCandidate.objects.get()
     assert DuplicateCandidate.objects.count() == 1
-    assert DuplicateCandidate.objects.get().run == second
+    assert refreshed.run == second
+    assert refreshed.probability > 0.5
+    assert refreshed.agreements["tax_id"] == "exact"
+    assert "tax_id" in refreshed.found_by
     assert second.candidates_new == 0
 
 
