@@ -54,31 +54,31 @@ WITH params AS (
     MAX(date) AS last_purchase,
     MIN(age_days) AS recency_days,
     MAX(age_days) AS tenure_days,
-    COUNT(DISTINCT date) AS purchase_days,
-    COUNT(DISTINCT month_no) AS active_months,
     MAX(month_no) + 1 AS tenure_months
   FROM order_facts
   GROUP BY
     account_id
-), repeat_spend AS (
+), purchase_days AS (
   SELECT
     account_id,
-    AVG(revenue) AS repeat_revenue_mean,
-    AVG(margin) AS repeat_margin_mean
+    COUNT(*) AS purchase_days,
+    COUNT(DISTINCT month_no) AS active_months,
+    AVG(CASE WHEN nth > 1 THEN revenue END) AS repeat_revenue_mean,
+    AVG(CASE WHEN nth > 1 THEN margin END) AS repeat_margin_mean
   FROM (
     SELECT
       account_id,
       date,
+      month_no,
       SUM(revenue) AS revenue,
       SUM(margin) AS margin,
       ROW_NUMBER() OVER (PARTITION BY account_id ORDER BY date) AS nth
     FROM order_facts
     GROUP BY
       account_id,
-      date
+      date,
+      month_no
   ) AS days
-  WHERE
-    nth > 1
   GROUP BY
     account_id
 ), strategic AS (
@@ -137,7 +137,7 @@ WITH params AS (
     COALESCE(s.orders_lifetime, 0) AS frequency,
     COALESCE(s.revenue_lifetime, 0) AS monetary,
     s.tenure_days,
-    CAST(s.active_months * 1.0 AS DOUBLE PRECISION) / s.tenure_months AS active_month_share,
+    CAST(r.active_months * 1.0 AS DOUBLE PRECISION) / s.tenure_months AS active_month_share,
     CAST(s.margin_lifetime AS DOUBLE PRECISION) / s.tenure_months AS margin_per_month,
     CASE
       WHEN st.line_revenue > 0
@@ -164,7 +164,7 @@ WITH params AS (
       WHEN m.month_mean > 0
       THEN CAST(SQRT(GREATEST(m.month_square_mean - m.month_mean * m.month_mean, 0)) AS DOUBLE PRECISION) / m.month_mean
     END AS demand_variability,
-    GREATEST(COALESCE(s.purchase_days, 0) - 1, 0) AS repeat_purchases,
+    GREATEST(COALESCE(r.purchase_days, 0) - 1, 0) AS repeat_purchases,
     CAST((
       s.tenure_days - s.recency_days
     ) AS DOUBLE PRECISION) / 7.0 AS recency_weeks,
@@ -174,7 +174,7 @@ WITH params AS (
   FROM accounts AS a
   LEFT JOIN sales AS s
     ON s.account_id = a.account_id
-  LEFT JOIN repeat_spend AS r
+  LEFT JOIN purchase_days AS r
     ON r.account_id = a.account_id
   LEFT JOIN strategic AS st
     ON st.account_id = a.account_id
