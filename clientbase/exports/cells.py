@@ -16,7 +16,7 @@ import unicodedata
 
 FORMULA_STARTS = ("=", "+", "-", "@")
 # Control characters (C0 but tab and LF, DEL, C1) and the two XML non-characters.
-_XLSX_DROPPED = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
+XLSX_DROPPED = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
 
 
 def _is_control(char: str) -> bool:
@@ -44,6 +44,12 @@ def csv_cell(text: str) -> str:
     return f"'{text}" if is_dangerous(text.lstrip("'")) else text
 
 
+def csv_row(cells: list[str]) -> list[str]:
+    """A row's cells through csv_cell, with the common case (text starting with a letter or
+    a digit, which no spreadsheet runs) decided without a call per cell."""
+    return [c if not c or c[0].isalnum() else csv_cell(c) for c in cells]
+
+
 def restore_csv_cell(text: str) -> str:
     """The inverse of csv_cell, for re-importing our own exports without a stray apostrophe."""
     if text.startswith("'") and is_dangerous(text.lstrip("'")):
@@ -53,4 +59,4 @@ def restore_csv_cell(text: str) -> str:
 
 def xlsx_cell(text: str) -> str:
     """`text` for an XLSX string cell: control characters removed, line breaks kept."""
-    return _XLSX_DROPPED.sub("", text.replace("\r\n", "\n"))
+    return XLSX_DROPPED.sub("", text.replace("\r\n", "\n"))
