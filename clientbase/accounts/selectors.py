@@ -392,7 +392,9 @@ def _text(value: Any) -> str:
 
 def _sorted_list(value: Any) -> str:
     # In kind order on every database (SQLite before 3.44 cannot order inside an aggregate).
-    return "; ".join(sorted(value.split("; "))) if value else ""
+    if not value:
+        return ""
+    return "; ".join(sorted(value.split("; "))) if "; " in value else str(value)
 
 
 def _iso(value: Any) -> str:
@@ -402,22 +404,23 @@ def _iso(value: Any) -> str:
 @dataclass(frozen=True)
 class ExportField:
     """One exported column: a stable key (the header, so a re-import maps it), the column it
-    is read from (a `values_list` path, so no model object is built per row) and its text."""
+    is read from (a `values_list` path, so no model object is built per row) and its text.
+    `text` None: the column is a NOT NULL text column, written as it is (no call per cell)."""
 
     key: str
     source: str
-    text: Callable[[Any], str] = _text
+    text: Callable[[Any], str] | None = _text
 
 
 ACCOUNT_EXPORT_FIELDS: tuple[ExportField, ...] = (
-    ExportField("id", "id"),
-    ExportField("display_name", "display_name"),
-    ExportField("legal_name", "legal_name"),
-    ExportField("status", "status"),
-    ExportField("city", "city"),
-    ExportField("country", "country"),
-    ExportField("phone", "phone"),
-    ExportField("email", "email"),
+    ExportField("id", "id", str),
+    ExportField("display_name", "display_name", None),
+    ExportField("legal_name", "legal_name", None),
+    ExportField("status", "status", None),
+    ExportField("city", "city", None),
+    ExportField("country", "country", None),
+    ExportField("phone", "phone", None),
+    ExportField("email", "email", None),
     ExportField("owner", "owner__username"),
     ExportField("account_manager", "account_manager__username"),
     ExportField("tax_ids", TAX_IDS, _sorted_list),
@@ -480,7 +483,10 @@ def account_export_pages(source: AccountExportSource, *, size: int) -> Iterator[
         page = list(rows.values_list(*read)[:size])
         if not page:
             return
-        yield [[text(row[index]) for index, text in plan] for row in page]
+        yield [
+            [row[index] if text is None else text(row[index]) for index, text in plan]
+            for row in page
+        ]
         if len(page) < size:
             return
         position = (page[-1][1], page[-1][0])

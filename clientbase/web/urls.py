@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from clientbase.web import duplicates, imports, new_account, views
+from clientbase.web import duplicates, exports, imports, new_account, views
 
 app_name = "web"
 urlpatterns = [
@@ -33,4 +33,10 @@ urlpatterns = [
     path("imports/<int:batch_id>/progress/", imports.import_progress, name="import_progress"),
     path("imports/<int:batch_id>/report.csv", imports.import_report, name="import_report"),
     path("imports/<int:batch_id>/rollback/", imports.import_rollback, name="import_rollback"),
+]
+urlpatterns += [
+    path("exports/", exports.export_list, name="export_list"),
+    path("exports/<int:export_id>/", exports.export_detail, name="export_detail"),
+    path("exports/<int:export_id>/progress/", exports.export_progress, name="export_progress"),
+    path("exports/<int:export_id>/download/", exports.export_download, name="export_download"),
 ]
