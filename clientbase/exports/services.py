@@ -13,11 +13,11 @@ import io
 import logging
 import shutil
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from tempfile import SpooledTemporaryFile
-from typing import IO, Any, Literal, cast
+from typing import IO, Literal, cast
 
 from django.conf import settings
 from django.db import transaction
@@ -264,7 +264,12 @@ def run_export(*, export_id: int, progress: Progress | None = None) -> str:
             action="export.denied",
         )
         return str(ExportStatus.FAILED)
-    query = replace(AccountListQuery(), **_known_filter(export.filter))
+    saved = export.filter
+    query = AccountListQuery(
+        q=str(saved.get("q", "")),
+        status=str(saved.get("status", "")),
+        sort=str(saved.get("sort", "")),
+    )
     source = account_selectors.account_export_source(actor=actor, query=query)
     header = [field.key for field in source.fields]
     total = source.rows.count()
@@ -297,10 +302,6 @@ def run_export(*, export_id: int, progress: Progress | None = None) -> str:
         export.save()
         _record_export(actor=actor, export=export)
     return str(ExportStatus.DONE)
-
-
-def _known_filter(filter_: dict[str, Any]) -> dict[str, str]:
-    return {key: str(filter_[key]) for key in ("q", "status", "sort") if key in filter_}
 
 
 def open_export_file(*, actor: User, export: Export) -> ExportResult:

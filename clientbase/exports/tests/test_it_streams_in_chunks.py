@@ -13,7 +13,7 @@ from clientbase.access.models import User
 from clientbase.accounts import selectors
 from clientbase.accounts.models import Account, TaxIdentifier
 from clientbase.accounts.selectors import AccountExportSource, AccountListQuery
-from clientbase.exports import services
+from clientbase.exports import cells, services
 from clientbase.exports.services import export_accounts
 from clientbase.exports.tests.conftest import read
 
@@ -90,7 +90,7 @@ def test_rows_are_written_while_the_list_is_still_being_read(
 ) -> None:
     written_before_each_page: list[int] = []
     written = 0
-    real_row = services.csv_row
+    real_row = cells.csv_row
 
     def counting_row(cells: list[str]) -> list[str]:
         nonlocal written
