@@ -29,7 +29,7 @@ from clientbase.access.selectors import EXPORT, can, require
 from clientbase.access.services import record_audit
 from clientbase.accounts import selectors as account_selectors
 from clientbase.accounts.selectors import AccountListQuery
-from clientbase.exports.cells import csv_row
+from clientbase.exports.cells import csv_rows
 from clientbase.exports.models import Export, ExportStatus
 from clientbase.exports.xlsx import write_xlsx
 
@@ -182,7 +182,7 @@ def _write_csv(out: IO[bytes], header: list[str], pages: Iterable[list[list[str]
     writer.writerow(header)
     count = 0
     for page in pages:
-        writer.writerows([csv_row(cells) for cells in page])
+        writer.writerows(csv_rows(page))
         count += len(page)
     text.flush()
     text.detach()  # hand the byte stream back without closing it

@@ -90,12 +90,12 @@ def test_rows_are_written_while_the_list_is_still_being_read(
 ) -> None:
     written_before_each_page: list[int] = []
     written = 0
-    real_row = cells.csv_row
+    real_rows = cells.csv_rows
 
-    def counting_row(cells: list[str]) -> list[str]:
+    def counting_rows(rows: list[list[str]]) -> list[list[str]]:
         nonlocal written
-        written += 1
-        return real_row(cells)
+        written += len(rows)
+        return real_rows(rows)
 
     real_pages = selectors.account_export_pages
 
@@ -104,7 +104,7 @@ def test_rows_are_written_while_the_list_is_still_being_read(
             written_before_each_page.append(written)
             yield page
 
-    monkeypatch.setattr(services, "csv_row", counting_row)
+    monkeypatch.setattr(services, "csv_rows", counting_rows)
     monkeypatch.setattr(selectors, "account_export_pages", spy)
     export_accounts(actor=director, query=AccountListQuery(), fmt="csv").file.close()
     assert written_before_each_page == [0, 500, 1000]
