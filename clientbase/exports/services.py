@@ -45,6 +45,7 @@ CHUNK_SIZE = 2000
 SPOOL_MAX_BYTES = 8 * 1024 * 1024
 OBJECT_TYPE = "accounts"
 Progress = Callable[[int], None]  # rows written so far
+DOUBLE_CLICK_WINDOW = timedelta(minutes=10)
 
 
 class ExportFormatError(ValueError):
@@ -203,12 +204,15 @@ def _queue(*, actor: User, query: AccountListQuery, fmt: str, total: int) -> Exp
     from clientbase.exports.tasks import run_export_task
 
     filter_ = _filter_of(query)
+    # A second click while the first is still on its way; an older unfinished one (a worker
+    # that died) must not block a fresh export.
     waiting = Export.objects.filter(
         created_by=actor,
         object_type=OBJECT_TYPE,
         filter=filter_,
         fmt=fmt,
         status__in=[ExportStatus.QUEUED, ExportStatus.RUNNING],
+        created_at__gte=timezone.now() - DOUBLE_CLICK_WINDOW,
     ).first()
     if waiting is not None:
         return waiting
@@ -306,8 +310,17 @@ def run_export(*, export_id: int, progress: Progress | None = None) -> str:
 
 def open_export_file(*, actor: User, export: Export) -> ExportResult:
     """The finished file of `actor`'s own export (the caller found it through the selector),
-    with the right checked again and the download audited."""
-    require(actor, EXPORT, export.object_type)
+    with the right checked again (a refusal is audited) and the download audited."""
+    if not can(actor, EXPORT, export.object_type):
+        with transaction.atomic():
+            record_audit(
+                actor=actor,
+                action="export.denied",
+                object_type=OBJECT_TYPE,
+                object_id=str(export.pk),
+                changes={"download": True, "format": export.fmt},
+            )
+        require(actor, EXPORT, export.object_type)
     path = exports_dir() / export.file_path
     if export.status != ExportStatus.DONE or not export.file_path or not path.is_file():
         raise FileNotFoundError(export.file_path)

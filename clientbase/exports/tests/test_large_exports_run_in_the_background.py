@@ -4,11 +4,13 @@ downloads the file when it is ready. Small exports still download at once."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from clientbase.access.models import User
@@ -150,6 +152,17 @@ def test_clicking_twice_does_not_queue_a_second_export(client: Client, director:
     assert Export.objects.count() == 1
     other_format = client.get(EXPORT_URL, {"q": "steel", "fmt": "xlsx"})
     assert other_format["Location"] != first["Location"]
+
+
+@pytest.mark.usefixtures("queued_only", "three_steel")
+def test_an_export_stuck_for_long_does_not_block_a_new_one(client: Client, director: User) -> None:
+    client.force_login(director)
+    client.get(EXPORT_URL, {"q": "steel", "fmt": "csv"})
+    Export.objects.update(
+        status=ExportStatus.RUNNING, created_at=timezone.now() - timedelta(hours=2)
+    )
+    client.get(EXPORT_URL, {"q": "steel", "fmt": "csv"})
+    assert Export.objects.count() == 2
 
 
 @pytest.mark.usefixtures("queued_only", "three_steel")

@@ -78,3 +78,5 @@ def test_a_right_withdrawn_after_the_run_blocks_the_download(
     assert response.status_code == 403
     assert "Content-Disposition" not in response
     assert export_events("export.download") == []
+    [denied] = export_events("export.denied")
+    assert denied.object_id == str(queued.pk)
