@@ -16,7 +16,7 @@ import unicodedata
 
 FORMULA_STARTS = ("=", "+", "-", "@")
 # Control characters (C0 but tab and LF, DEL, C1) and the two XML non-characters.
-XLSX_DROPPED = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
+_XLSX_DROPPED = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
 
 
 def _is_control(char: str) -> bool:
@@ -59,4 +59,4 @@ def restore_csv_cell(text: str) -> str:
 
 def xlsx_cell(text: str) -> str:
     """`text` for an XLSX string cell: control characters removed, line breaks kept."""
-    return XLSX_DROPPED.sub("", text.replace("\r\n", "\n"))
+    return _XLSX_DROPPED.sub("", text.replace("\r\n", "\n"))
