@@ -50,7 +50,7 @@ def test_a_director_exports_a_large_list_and_downloads_it_when_ready(
         make_account(owner=director, display_name=name)
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
+        browser: Any = playwright.chromium.launch(
             executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
         )
         page = browser.new_context(viewport=VIEWPORT, locale=language).new_page()
