@@ -21,7 +21,7 @@ from typing import IO, Literal, cast
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from clientbase.access.models import User
@@ -260,6 +260,12 @@ def run_export(*, export_id: int, progress: Progress | None = None) -> str:
     export = Export.objects.select_related("created_by").get(pk=export_id)
     if export.status != ExportStatus.QUEUED:
         return str(export.status)  # already run (a retried task): nothing to do
+    # Messages the requester reads on the progress page are in their own language.
+    with translation.override(export.created_by.language or None):
+        return _run(export, progress)
+
+
+def _run(export: Export, progress: Progress | None) -> str:
     actor = export.created_by
     if not can(actor, EXPORT, export.object_type):
         _finish_failed(
@@ -277,9 +283,11 @@ def run_export(*, export_id: int, progress: Progress | None = None) -> str:
     source = account_selectors.account_export_source(actor=actor, query=query)
     header = [field.key for field in source.fields]
     total = source.rows.count()
-    Export.objects.filter(pk=export.pk).update(
+    claimed = Export.objects.filter(pk=export.pk, status=ExportStatus.QUEUED).update(
         status=ExportStatus.RUNNING, progress_total=total, progress_done=0, columns=header
     )
+    if not claimed:
+        return str(Export.objects.get(pk=export.pk).status)  # another worker took it
     folder = exports_dir() / str(export.pk)
     relative = f"{export.pk}/export.{export.fmt}"
     try:

@@ -80,3 +80,12 @@ def test_a_right_withdrawn_after_the_run_blocks_the_download(
     assert export_events("export.download") == []
     [denied] = export_events("export.denied")
     assert denied.object_id == str(queued.pk)
+
+
+def test_the_refusal_is_written_in_the_requesters_language(queued: Export, lead: User) -> None:
+    lead.role = Role.REP
+    lead.language = "ru"
+    lead.save()
+    run_export(export_id=queued.pk)
+    queued.refresh_from_db()
+    assert "больше нет права" in queued.message
