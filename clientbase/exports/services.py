@@ -109,6 +109,7 @@ def request_account_export(
     """The web's export button: the file at once when the list is small, else a queued Export
     for the worker (or the same one still waiting, when the user clicks twice)."""
     _check_request(actor=actor, query=query, fmt=fmt)
+    remove_expired_exports()  # every request sweeps too, so files go on time without a cron
     total = account_selectors.account_export_source(actor=actor, query=query).rows.count()
     if total <= int(settings.EXPORT_BACKGROUND_ROWS):
         return _export_now(actor=actor, query=query, fmt=fmt)

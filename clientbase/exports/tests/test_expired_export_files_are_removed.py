@@ -75,3 +75,13 @@ def test_each_background_run_sweeps_expired_files(
     finished.refresh_from_db()
     assert finished.status == ExportStatus.EXPIRED
     assert not (background / "exports" / str(finished.pk)).exists()
+
+
+def test_a_small_export_request_sweeps_expired_files_too(
+    finished: Export, director: User, background: Path
+) -> None:
+    Export.objects.filter(pk=finished.pk).update(finished_at=timezone.now() - timedelta(days=2))
+    request_account_export(actor=director, query=AccountListQuery(q="0001"), fmt="csv")
+    finished.refresh_from_db()
+    assert finished.status == ExportStatus.EXPIRED
+    assert not (background / "exports" / str(finished.pk)).exists()
