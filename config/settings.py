@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "clientbase.sales",
     "clientbase.activities",
     "clientbase.imports",
+    "clientbase.exports",
     "clientbase.identity",
     "clientbase.analytics",
     "clientbase.web",
@@ -57,6 +58,10 @@ INSTALLED_APPS = [
 # Imports run as background tasks: `clientbase worker` (or the one `serve`/`demo` start) runs them.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 IMPORT_UPLOAD_MAX_BYTES = env_int("CLIENTBASE_IMPORT_UPLOAD_MAX_BYTES", 200 * 1024 * 1024)
+# Exports of more rows than this are written by the worker, with a progress page; smaller
+# ones download at once. Finished files are deleted after the retention period.
+EXPORT_BACKGROUND_ROWS = env_int("CLIENTBASE_EXPORT_BACKGROUND_ROWS", 20_000, minimum=0)
+EXPORT_RETENTION_HOURS = env_int("CLIENTBASE_EXPORT_RETENTION_HOURS", 72, minimum=1)
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

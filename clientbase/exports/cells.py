@@ -44,6 +44,12 @@ def csv_cell(text: str) -> str:
     return f"'{text}" if is_dangerous(text.lstrip("'")) else text
 
 
+def csv_rows(rows: list[list[str]]) -> list[list[str]]:
+    """Rows' cells through csv_cell, with the common case (text starting with a letter or a
+    digit, which no spreadsheet runs) decided without a call per cell."""
+    return [[c if not c or c[0].isalnum() else csv_cell(c) for c in cells] for cells in rows]
+
+
 def restore_csv_cell(text: str) -> str:
     """The inverse of csv_cell, for re-importing our own exports without a stray apostrophe."""
     if text.startswith("'") and is_dangerous(text.lstrip("'")):

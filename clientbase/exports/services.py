@@ -1,35 +1,51 @@
-"""Exports of lists to CSV and XLSX: checked on the server, streamed, neutralised, audited."""
+"""Exports of lists to CSV and XLSX: checked on the server, streamed, neutralised, audited.
+
+Small exports are written inside the request; above settings.EXPORT_BACKGROUND_ROWS the worker
+writes the file (tasks.run_export_task) while the user watches a progress page. Either way
+one Export row and one `export.accounts` audit row record who exported which filter, in which
+format, and how many rows.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+import logging
+import shutil
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
 from tempfile import SpooledTemporaryFile
-from typing import IO, Any, Literal, cast
+from typing import IO, Literal, cast
 
-import xlsxwriter
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from clientbase.access.models import User
 from clientbase.access.selectors import EXPORT, can, require
 from clientbase.access.services import record_audit
 from clientbase.accounts import selectors as account_selectors
 from clientbase.accounts.selectors import AccountListQuery
-from clientbase.exports.cells import csv_cell, xlsx_cell
+from clientbase.exports.cells import csv_rows
+from clientbase.exports.models import Export, ExportStatus
+from clientbase.exports.xlsx import write_xlsx
 
+log = logging.getLogger(__name__)
 ExportFormat = Literal["csv", "xlsx"]
 CONTENT_TYPES: dict[str, str] = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-# Rows read per query: the selector's own page maximum, so memory stays flat for any size.
-CHUNK_SIZE = 500
+# Rows read per keyset query: plain tuples, so a large page costs little memory.
+CHUNK_SIZE = 2000
 # Small exports stay in memory; larger ones roll over to a temporary file on disk.
 SPOOL_MAX_BYTES = 8 * 1024 * 1024
+OBJECT_TYPE = "accounts"
+Progress = Callable[[int], None]  # rows written so far
+DOUBLE_CLICK_WINDOW = timedelta(minutes=10)
 
 
 class ExportFormatError(ValueError):
@@ -47,93 +63,308 @@ class ExportResult:
     row_count: int
 
 
-def export_accounts(*, actor: User, query: AccountListQuery, fmt: str) -> ExportResult:
-    """Every account of the filtered list that `actor` may see, as a CSV or XLSX file.
+def exports_dir() -> Path:
+    return Path(settings.VAR_DIR) / "exports"
 
-    The filter is the list's (q, status, sort); the cursor and page size are ignored: an
-    export is the whole list. A denied attempt is audited as `export.denied` and raises
-    PermissionDenied; a successful one writes one `export.accounts` audit row.
-    """
+
+def download_name(fmt: str, day: str | None = None) -> str:
+    return f"{OBJECT_TYPE}-{day or timezone.localdate().isoformat()}.{fmt}"
+
+
+def _filter_of(query: AccountListQuery) -> dict[str, str]:
+    return {"q": query.q, "status": query.status, "sort": query.sort}
+
+
+def _check_request(*, actor: User, query: AccountListQuery, fmt: str) -> None:
+    """The format is ours and the actor holds the export right (a refusal is audited)."""
     if fmt not in CONTENT_TYPES:
         raise ExportFormatError(
             _("Unknown export format %(fmt)r: choose csv or xlsx.") % {"fmt": fmt}
         )
-    query = replace(query, after="", limit=CHUNK_SIZE)
-    filter_ = {"q": query.q, "status": query.status, "sort": query.sort}
-    if not can(actor, EXPORT, "accounts"):
+    if not can(actor, EXPORT, OBJECT_TYPE):
         with transaction.atomic():
             record_audit(
                 actor=actor,
                 action="export.denied",
-                object_type="accounts",
-                changes={"filter": filter_, "format": fmt},
+                object_type=OBJECT_TYPE,
+                changes={"filter": _filter_of(query), "format": fmt},
             )
-        require(actor, EXPORT, "accounts")
+        require(actor, EXPORT, OBJECT_TYPE)
 
-    fields = account_selectors.exportable_account_fields(actor)
-    header = [field.key for field in fields]
-    rows = ([field.text(a) for field in fields] for a in _accounts(actor=actor, query=query))
+
+def export_accounts(*, actor: User, query: AccountListQuery, fmt: str) -> ExportResult:
+    """Every account of the filtered list that `actor` may see, as a CSV or XLSX file, now.
+
+    The filter is the list's (q, status, sort); the cursor and page size are ignored: an
+    export is the whole list. A denied attempt is audited as `export.denied` and raises
+    PermissionDenied; a successful one writes one Export row and one `export.accounts` audit row.
+    """
+    _check_request(actor=actor, query=query, fmt=fmt)
+    return _export_now(actor=actor, query=query, fmt=fmt)
+
+
+def request_account_export(
+    *, actor: User, query: AccountListQuery, fmt: str
+) -> ExportResult | Export:
+    """The web's export button: the file at once when the list is small, else a queued Export
+    for the worker (or the same one still waiting, when the user clicks twice)."""
+    _check_request(actor=actor, query=query, fmt=fmt)
+    remove_expired_exports()  # every request sweeps too, so files go on time without a cron
+    total = account_selectors.account_export_source(actor=actor, query=query).rows.count()
+    if total <= int(settings.EXPORT_BACKGROUND_ROWS):
+        return _export_now(actor=actor, query=query, fmt=fmt)
+    return _queue(actor=actor, query=query, fmt=fmt, total=total)
+
+
+def _export_now(*, actor: User, query: AccountListQuery, fmt: str) -> ExportResult:
+    source = account_selectors.account_export_source(actor=actor, query=query)
+    header = [field.key for field in source.fields]
     # Not a context manager: the file outlives this call and the response closes it.
     spool = cast(IO[bytes], SpooledTemporaryFile(max_size=SPOOL_MAX_BYTES))  # noqa: SIM115
     try:
         write = _write_csv if fmt == "csv" else _write_xlsx
-        count = write(spool, header, rows)
+        count = write(spool, header, _pages(source))
         with transaction.atomic():
-            record_audit(
-                actor=actor,
-                action="export.accounts",
-                object_type="accounts",
-                changes={"filter": filter_, "format": fmt, "rows": count, "columns": header},
+            export = Export.objects.create(
+                created_by=actor,
+                object_type=OBJECT_TYPE,
+                filter=_filter_of(query),
+                fmt=fmt,
+                columns=header,
+                status=ExportStatus.DONE,
+                row_count=count,
+                progress_done=count,
+                progress_total=count,
+                finished_at=timezone.now(),
             )
+            _record_export(actor=actor, export=export)
     except BaseException:
         spool.close()
         raise
     spool.seek(0)
     return ExportResult(
         file=spool,
-        filename=f"accounts-{timezone.localdate().isoformat()}.{fmt}",
+        filename=download_name(fmt),
         content_type=CONTENT_TYPES[fmt],
         fmt=fmt,
         row_count=count,
     )
 
 
-def _accounts(*, actor: User, query: AccountListQuery) -> Iterator[Any]:
-    """The list's rows, one keyset page at a time (never the whole list in memory)."""
-    while True:
-        page = account_selectors.account_list(actor=actor, query=query)
-        yield from page.accounts
-        if page.next_cursor is None:
-            return
-        query = replace(query, after=page.next_cursor)
+def _record_export(*, actor: User, export: Export) -> None:
+    record_audit(
+        actor=actor,
+        action="export.accounts",
+        object_type=OBJECT_TYPE,
+        object_id=str(export.pk),
+        changes={
+            "filter": export.filter,
+            "format": export.fmt,
+            "rows": export.row_count,
+            "columns": export.columns,
+        },
+    )
 
 
-def _write_csv(out: IO[bytes], header: list[str], rows: Iterable[list[str]]) -> int:
+def _pages(
+    source: account_selectors.AccountExportSource, progress: Progress | None = None
+) -> Iterator[list[list[str]]]:
+    done = 0
+    for page in account_selectors.account_export_pages(source, size=CHUNK_SIZE):
+        yield page
+        done += len(page)
+        if progress is not None:
+            progress(done)
+
+
+def _write_csv(out: IO[bytes], header: list[str], pages: Iterable[list[list[str]]]) -> int:
     """UTF-8 with a BOM (so Excel reads Cyrillic and Persian), comma-separated, quoted."""
     text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="")
     writer = csv.writer(text)
     writer.writerow(header)
     count = 0
-    for row in rows:
-        writer.writerow([csv_cell(value) for value in row])
-        count += 1
+    for page in pages:
+        writer.writerows(csv_rows(page))
+        count += len(page)
     text.flush()
     text.detach()  # hand the byte stream back without closing it
     return count
 
 
-def _write_xlsx(out: IO[bytes], header: list[str], rows: Iterable[list[str]]) -> int:
-    """One sheet, every cell an explicit string (never a formula), written row by row."""
-    workbook = xlsxwriter.Workbook(out, {"constant_memory": True})
-    sheet = workbook.add_worksheet("accounts")
-    bold = workbook.add_format({"bold": True})
-    sheet.freeze_panes(1, 0)
-    for column, key in enumerate(header):
-        sheet.write_string(0, column, key, bold)
-    count = 0
-    for count, row in enumerate(rows, start=1):
-        for column, value in enumerate(row):
-            # Longer than a cell can hold (32,767) is cut by xlsxwriter; list fields never are.
-            sheet.write_string(count, column, xlsx_cell(value))
-    workbook.close()
-    return count
+def _write_xlsx(out: IO[bytes], header: list[str], pages: Iterable[list[list[str]]]) -> int:
+    """One sheet, every cell an explicit string (never a formula), written page by page."""
+    return write_xlsx(out, OBJECT_TYPE, header, pages)
+
+
+# --- Background exports ----------------------------------------------------------------------
+
+
+def _queue(*, actor: User, query: AccountListQuery, fmt: str, total: int) -> Export:
+    """Open a queued Export and hand it to the worker; the task row is written in the same
+    transaction, so a worker never sees a task whose export is not committed."""
+    from clientbase.exports.tasks import run_export_task
+
+    filter_ = _filter_of(query)
+    # A second click while the first is still on its way; an older unfinished one (a worker
+    # that died) must not block a fresh export.
+    waiting = Export.objects.filter(
+        created_by=actor,
+        object_type=OBJECT_TYPE,
+        filter=filter_,
+        fmt=fmt,
+        status__in=[ExportStatus.QUEUED, ExportStatus.RUNNING],
+        created_at__gte=timezone.now() - DOUBLE_CLICK_WINDOW,
+    ).first()
+    if waiting is not None:
+        return waiting
+    with transaction.atomic():
+        export = Export.objects.create(
+            created_by=actor,
+            object_type=OBJECT_TYPE,
+            filter=filter_,
+            fmt=fmt,
+            background=True,
+            status=ExportStatus.QUEUED,
+            progress_total=total,
+        )
+        record_audit(
+            actor=actor,
+            action="export.queue",
+            object_type=OBJECT_TYPE,
+            object_id=str(export.pk),
+            changes={"filter": filter_, "format": fmt, "expected_rows": total},
+        )
+        run_export_task.enqueue(export_id=export.pk)
+    return export
+
+
+def _finish_failed(*, export_id: int, message: str, action: str = "export.fail") -> None:
+    with transaction.atomic():
+        export = Export.objects.select_for_update().get(pk=export_id)
+        export.status = ExportStatus.FAILED
+        export.message = message
+        export.finished_at = timezone.now()
+        export.save(update_fields=["status", "message", "finished_at"])
+        record_audit(
+            actor=export.created_by,
+            action=action,
+            object_type=OBJECT_TYPE,
+            object_id=str(export.pk),
+            changes={"filter": export.filter, "format": export.fmt, "message": message},
+        )
+
+
+def run_export(*, export_id: int, progress: Progress | None = None) -> str:
+    """Write a queued export's file as its requester, whose right is checked again: it may have
+    been withdrawn since the request. Returns the export's final status."""
+    remove_expired_exports()
+    export = Export.objects.select_related("created_by").get(pk=export_id)
+    if export.status != ExportStatus.QUEUED:
+        return str(export.status)  # already run (a retried task): nothing to do
+    # Messages the requester reads on the progress page are in their own language.
+    with translation.override(export.created_by.language or None):
+        return _run(export, progress)
+
+
+def _run(export: Export, progress: Progress | None) -> str:
+    actor = export.created_by
+    if not can(actor, EXPORT, export.object_type):
+        _finish_failed(
+            export_id=export.pk,
+            message=_("The export was not written: you no longer have the export right."),
+            action="export.denied",
+        )
+        return str(ExportStatus.FAILED)
+    saved = export.filter
+    query = AccountListQuery(
+        q=str(saved.get("q", "")),
+        status=str(saved.get("status", "")),
+        sort=str(saved.get("sort", "")),
+    )
+    source = account_selectors.account_export_source(actor=actor, query=query)
+    header = [field.key for field in source.fields]
+    total = source.rows.count()
+    claimed = Export.objects.filter(pk=export.pk, status=ExportStatus.QUEUED).update(
+        status=ExportStatus.RUNNING, progress_total=total, progress_done=0, columns=header
+    )
+    if not claimed:
+        return str(Export.objects.get(pk=export.pk).status)  # another worker took it
+    folder = exports_dir() / str(export.pk)
+    relative = f"{export.pk}/export.{export.fmt}"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with (exports_dir() / relative).open("wb") as out:
+            write = _write_csv if export.fmt == "csv" else _write_xlsx
+            count = write(out, header, _pages(source, progress))
+    except Exception:
+        log.exception("export %s failed", export.pk)
+        shutil.rmtree(folder, ignore_errors=True)
+        _finish_failed(
+            export_id=export.pk,
+            message=_("The export stopped on an unexpected error; the worker log has details."),
+        )
+        return str(ExportStatus.FAILED)
+    with transaction.atomic():
+        export = Export.objects.select_for_update().get(pk=export.pk)
+        export.status = ExportStatus.DONE
+        export.row_count = export.progress_done = export.progress_total = count
+        export.columns = header
+        export.file_path = relative
+        export.file_size = (exports_dir() / relative).stat().st_size
+        export.finished_at = timezone.now()
+        export.save()
+        _record_export(actor=actor, export=export)
+    return str(ExportStatus.DONE)
+
+
+def open_export_file(*, actor: User, export: Export) -> ExportResult:
+    """The finished file of `actor`'s own export (the caller found it through the selector),
+    with the right checked again (a refusal is audited) and the download audited."""
+    if not can(actor, EXPORT, export.object_type):
+        with transaction.atomic():
+            record_audit(
+                actor=actor,
+                action="export.denied",
+                object_type=OBJECT_TYPE,
+                object_id=str(export.pk),
+                changes={"download": True, "format": export.fmt},
+            )
+        require(actor, EXPORT, export.object_type)
+    path = exports_dir() / export.file_path
+    if export.status != ExportStatus.DONE or not export.file_path or not path.is_file():
+        raise FileNotFoundError(export.file_path)
+    handle = path.open("rb")
+    try:
+        with transaction.atomic():
+            record_audit(
+                actor=actor,
+                action="export.download",
+                object_type=OBJECT_TYPE,
+                object_id=str(export.pk),
+                changes={"format": export.fmt, "rows": export.row_count},
+            )
+    except BaseException:
+        handle.close()
+        raise
+    return ExportResult(
+        file=handle,
+        filename=download_name(export.fmt, timezone.localdate(export.created_at).isoformat()),
+        content_type=CONTENT_TYPES[export.fmt],
+        fmt=export.fmt,
+        row_count=export.row_count,
+    )
+
+
+def remove_expired_exports(*, now: datetime | None = None) -> int:
+    """Delete the files of exports finished longer ago than the retention period; their rows
+    stay (as `expired`) for the record. Returns how many were removed."""
+    cutoff = (now or timezone.now()) - timedelta(hours=int(settings.EXPORT_RETENTION_HOURS))
+    expired = Export.objects.filter(status=ExportStatus.DONE, finished_at__lt=cutoff).exclude(
+        file_path=""
+    )
+    removed = 0
+    for export in expired.only("pk", "file_path"):
+        shutil.rmtree(exports_dir() / str(export.pk), ignore_errors=True)
+        Export.objects.filter(pk=export.pk).update(status=ExportStatus.EXPIRED, file_path="")
+        removed += 1
+    return removed

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from clientbase.web import duplicates, imports, new_account, parked, views
+from clientbase.web import duplicates, exports, imports, new_account, parked, views
 
 app_name = "web"
 urlpatterns = [
@@ -44,4 +44,8 @@ urlpatterns = [
         parked.import_parked_discard,
         name="import_parked_discard",
     ),
+    path("exports/", exports.export_list, name="export_list"),
+    path("exports/<int:export_id>/", exports.export_detail, name="export_detail"),
+    path("exports/<int:export_id>/progress/", exports.export_progress, name="export_progress"),
+    path("exports/<int:export_id>/download/", exports.export_download, name="export_download"),
 ]

@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +20,8 @@ from clientbase.access.selectors import EXPORT, can, company_settings
 from clientbase.access.services import set_user_language
 from clientbase.accounts import selectors
 from clientbase.accounts.models import Account
-from clientbase.exports.services import export_accounts
+from clientbase.exports.models import Export
+from clientbase.exports.services import request_account_export
 from clientbase.imports.selectors import provenance_of
 from clientbase.web.auth import is_htmx_swap, member_required
 from clientbase.web.forms import AccountListForm, LanguageForm
@@ -76,12 +78,15 @@ def account_list(request: HttpRequest) -> HttpResponse:
 
 @member_required
 @require_GET
-def account_export(request: HttpRequest) -> FileResponse:
-    """The filtered account list as a file; the service checks the right (403 otherwise)."""
+def account_export(request: HttpRequest) -> HttpResponseBase:
+    """The filtered account list as a file, or, when it is large, a background export whose
+    progress page the user is sent to. The service checks the right (403 otherwise)."""
     fmt = "xlsx" if request.GET.get("fmt") == "xlsx" else "csv"
-    result = export_accounts(
+    result = request_account_export(
         actor=acting_user(request), query=AccountListForm(request.GET).to_query(), fmt=fmt
     )
+    if isinstance(result, Export):
+        return redirect("web:export_detail", export_id=result.pk)
     return FileResponse(
         result.file,
         as_attachment=True,

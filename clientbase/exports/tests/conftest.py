@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 from typing import Any
 
 import openpyxl
+import pytest
 
 from clientbase.access.models import AuditEvent
-from clientbase.exports.services import ExportResult
+from clientbase.exports.models import Export
+from clientbase.exports.services import ExportResult, exports_dir
 
 PAYLOADS = [
     "=1+1",
@@ -56,3 +59,28 @@ def read(result: ExportResult) -> list[dict[str, Any]]:
 
 def export_events(action: str = "export.accounts") -> list[AuditEvent]:
     return list(AuditEvent.objects.filter(action=action).order_by("id"))
+
+
+@pytest.fixture
+def background(settings: Any, tmp_path: Path) -> Path:
+    """Exports of more than 2 rows go to the worker (run at once by the immediate backend);
+    files land in a private VAR_DIR, returned."""
+    settings.EXPORT_BACKGROUND_ROWS = 2
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    settings.VAR_DIR = tmp_path / "var"
+    return settings.VAR_DIR  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def queued_only(background: Path, settings: Any) -> Path:
+    """Like `background`, but tasks wait in the database queue: nothing runs them."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    return background
+
+
+def export_file(export: Export) -> bytes:
+    return (exports_dir() / export.file_path).read_bytes()
+
+
+def rows_of(data: bytes, fmt: str) -> list[dict[str, Any]]:
+    return csv_rows(data) if fmt == "csv" else xlsx_rows(data)

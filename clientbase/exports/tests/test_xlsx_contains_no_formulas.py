@@ -48,3 +48,15 @@ def test_xlsx_strips_control_characters_but_keeps_tabs_and_line_breaks() -> None
     assert xlsx_cell("a\x00b\x1fc\x0bd\x7fe\x85f") == "abcdef"
     assert xlsx_cell("\t=1\r\nline 2\n") == "\t=1\nline 2\n"
     assert xlsx_cell("شرکت\u200cنمونه") == "شرکت\u200cنمونه"
+
+
+def test_markup_characters_and_line_breaks_come_back_as_text(
+    director: User, make_account: Callable[..., Account]
+) -> None:
+    names = ["A & B <C> \"D\" 'E'", "line 1\r\nline 2\x02", "</t></is></c><c><f>1+1</f></c>"]
+    for name in names:
+        make_account(owner=director, display_name=name)
+    result = export_accounts(actor=director, query=AccountListQuery(), fmt="xlsx")
+    header, *rows = xlsx_cells(result.file.read())
+    column = [cell.value for cell in header].index("display_name")
+    assert sorted(row[column].value for row in rows) == sorted(xlsx_cell(n) for n in names)

@@ -29,6 +29,7 @@ SAMPLE_ARGS = {
             "import_rollback",
         )
     },
+    **{name: [1] for name in ("export_detail", "export_progress", "export_download")},
 }
 SAMPLE_ARGS.update(
     {name: [1] for name in ("import_parked", "import_parked_resubmit", "import_parked_discard")}
