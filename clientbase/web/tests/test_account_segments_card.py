@@ -58,7 +58,7 @@ def test_the_card_explains_each_segment_of_the_account(
     assert "Golden reserve" in page
     assert "72%" in page
     assert "Warning: buying has stopped" in page
-    assert "RUB\xa01,234.50" in page
+    assert "RUB 1,234.50" in page  # text_of folds the no-break space
 
 
 def test_there_is_no_card_before_any_run(
