@@ -34,8 +34,11 @@ QUADRANT_NAMES: dict[str, Promise] = {
     "IV": gettext_lazy("IV · profitable, not loyal"),
 }
 ABC_MEANING: dict[str, Promise] = {
+    # xgettext:no-python-format
     "A": gettext_lazy("among the accounts bringing the first 80% of it"),
+    # xgettext:no-python-format
     "B": gettext_lazy("among the accounts bringing the next 15% of it"),
+    # xgettext:no-python-format
     "C": gettext_lazy("among the accounts bringing the last 5% of it"),
     "D": gettext_lazy("nothing in the last 12 months"),
 }
