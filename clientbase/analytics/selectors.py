@@ -8,13 +8,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pyarrow as pa
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from clientbase.access.models import User
 from clientbase.accounts.models import Account
 from clientbase.accounts.selectors import visible_accounts
 from clientbase.analytics.cost_to_serve import SegmentCost, segment_costs
 from clientbase.analytics.models import AccountMetrics, MetricRun, RunStatus
+from clientbase.analytics.segmentation import ModelSettings
 
 ABC = ("A", "B", "C", "D")
 XYZ = ("X", "Y", "Z")
@@ -199,10 +200,13 @@ def _rfm(segments: list[Any], revenues: list[Any]) -> list[RfmRow]:
 
 
 def watch_list(*, actor: User, run: MetricRun, limit: int = WATCH_LIST) -> list[WatchRow]:
-    """The accounts most at risk of leaving, flagged ones first."""
+    """The accounts most at risk of leaving, flagged ones first. Accounts silent for longer
+    than the churn horizon are lost already, not a warning: they are left out."""
+    horizon = ModelSettings().churn_horizon_days
     rows = (
         visible_metrics(actor=actor, run=run)
         .filter(churn_risk__isnull=False)
+        .filter(Q(churn_flag=True) | Q(recency_days__lte=horizon))
         .order_by("-churn_flag", "-churn_risk", "account_id")
         .values_list(
             "account_id",

@@ -96,7 +96,7 @@ def _adbc_connection() -> Any:
     if connection.vendor == "sqlite":
         import adbc_driver_sqlite.dbapi as sqlite_adbc
 
-        return sqlite_adbc.connect(str(params["NAME"]))
+        return sqlite_adbc.connect(f"file:{params['NAME']}?mode=ro")
     import adbc_driver_postgresql.dbapi as pg_adbc
 
     user = params.get("USER") or ""

@@ -53,6 +53,7 @@ def buyer(revenue: float, **fields: Any) -> dict[str, Any]:
         "profitability": 0.7,
         "quadrant": "III",
         "churn_risk": 0.1,
+        "recency_days": 30,
     }
     figures.update(fields)
     return figures

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
@@ -135,3 +136,41 @@ def test_the_dashboard_reads_a_fixed_number_of_queries(
 
     assert len(large.captured_queries) == len(small.captured_queries)
     assert len(small.captured_queries) <= 12
+
+
+def test_the_charts_coordinates_stay_plain_numbers_in_russian(
+    login: Callable[[User], Client],
+    director: User,
+    make_account: Callable[..., Account],
+    make_run: MakeRun,
+) -> None:
+    make_run({make_account(): buyer(100.0), make_account(): buyer(30.0)})
+    client = login(director)
+    client.post(reverse("web:set_language"), {"language": "ru", "next": "/"})
+
+    html = client.get(URL).content.decode()
+
+    assert re.findall(r'<polyline class="an-line" points="([^"]*)"', html)
+    assert not re.findall(r'\b(?:x|y|x1|y1|cx|cy|width)="\d+,\d', html)
+
+
+def test_the_early_warning_list_leaves_out_accounts_lost_long_ago(
+    login: Callable[[User], Client],
+    director: User,
+    make_account: Callable[..., Account],
+    make_run: MakeRun,
+) -> None:
+    slipping = make_account(display_name="Slipping")
+    gone = make_account(display_name="Gone")
+    make_run(
+        {
+            slipping: buyer(100.0, churn_risk=0.6, churn_flag=True, recency_days=90),
+            gone: buyer(100.0, churn_risk=1.0, recency_days=900),
+        }
+    )
+
+    html = login(director).get(URL).content.decode()
+
+    churn = html[html.index('id="churn"') :]
+    assert "Slipping" in churn
+    assert "Gone" not in churn
