@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -29,15 +28,14 @@ PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture
-def analysed(settings: Any, tmp_path: Path) -> Iterator[MetricRun]:
+def analysed(settings: Any, tmp_path: Path) -> MetricRun:
     """The XS demo company (300 accounts) and one metrics run over it."""
     from clientbase.analytics.services import run_metrics
     from clientbase.demo import generate
 
     settings.VAR_DIR = tmp_path
     summary = generate(scale="XS", seed=3, truth_path=tmp_path / "truth.json")
-    run = run_metrics(actor=None, as_of=dt.date.fromisoformat(summary.as_of), trigger="cli")
-    yield run
+    return run_metrics(actor=None, as_of=dt.date.fromisoformat(summary.as_of), trigger="cli")
 
 
 @pytest.mark.parametrize("language", ["en", "ru", "fa"])
