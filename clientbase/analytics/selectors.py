@@ -3,12 +3,14 @@ that user may see: a rep's dashboard is built from their own accounts' rows alon
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 import pyarrow as pa
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from clientbase.access.models import User
 from clientbase.accounts.models import Account
@@ -36,6 +38,7 @@ RFM_SEGMENTS = (
 PARETO_POINTS = 50  # the curve is drawn through this many points, whatever the base's size
 SCATTER_POINTS = 600  # more dots only blur the picture and weigh down the page
 WATCH_LIST = 25
+STALE_RUN = dt.timedelta(hours=6)  # far beyond a run of the largest base
 
 # What the dashboard reads of each row: one query, no per-row lookups.
 COLUMNS = (
@@ -69,7 +72,14 @@ def recent_runs(limit: int = 10) -> list[MetricRun]:
 
 
 def running_run() -> MetricRun | None:
-    return MetricRun.objects.filter(status=RunStatus.RUNNING).order_by("-started_at").first()
+    """A run in progress. One left RUNNING by a worker that died long ago does not count,
+    or it would keep the Recompute button away for good."""
+    since = timezone.now() - STALE_RUN
+    return (
+        MetricRun.objects.filter(status=RunStatus.RUNNING, started_at__gte=since)
+        .order_by("-started_at")
+        .first()
+    )
 
 
 def visible_metrics(*, actor: User, run: MetricRun) -> QuerySet[AccountMetrics]:

@@ -3,6 +3,7 @@ the runs page shows it waiting, then when the figures were computed."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -10,6 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from clientbase.access.models import AuditEvent, User
@@ -89,3 +91,20 @@ def test_recompute_queues_a_run_that_the_worker_carries_out(
     assert "hx-trigger" not in done
     assert "Open the dashboard" in done
     assert AuditEvent.objects.filter(action="analytics.request_run", actor=director).exists()
+
+
+@pytest.mark.django_db
+def test_a_run_abandoned_long_ago_does_not_hide_the_recompute_button(
+    login: Callable[[User], Client], director: User
+) -> None:
+    MetricRun.objects.create(
+        as_of=dt.date(2026, 1, 1), started_at=timezone.now() - dt.timedelta(days=2)
+    )
+    fresh = MetricRun.objects.create(as_of=dt.date(2026, 1, 2), started_at=timezone.now())
+    client = login(director)
+
+    assert "Computing…" in client.get(RUNS).content.decode()
+    fresh.delete()
+    page = client.get(RUNS).content.decode()
+    assert "Computing…" not in page
+    assert 'type="submit" class="button button-primary">Recompute' in page
