@@ -81,7 +81,10 @@ def conform(name: str, table: pa.Table) -> pa.Table:
     columns = []
     for field in schema:
         column = table.column(field.name)
-        if column.type != field.type:
+        if column.type != field.type and column.null_count == len(column):
+            # SQLite types an empty or all-null column as int64, which cannot cast to a date.
+            column = pa.chunked_array([pa.nulls(len(column), field.type)], field.type)
+        elif column.type != field.type:
             column = column.cast(field.type)
         columns.append(column)
     return pa.Table.from_arrays(columns, schema=schema)
@@ -93,7 +96,7 @@ def _adbc_connection() -> Any:
     if connection.vendor == "sqlite":
         import adbc_driver_sqlite.dbapi as sqlite_adbc
 
-        return sqlite_adbc.connect(str(params["NAME"]))
+        return sqlite_adbc.connect(f"file:{params['NAME']}?mode=ro")
     import adbc_driver_postgresql.dbapi as pg_adbc
 
     user = params.get("USER") or ""

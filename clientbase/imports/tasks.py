@@ -9,6 +9,7 @@ import time
 from django.tasks import task
 from django.utils.translation import gettext as _
 
+from clientbase.analytics.tasks import request_metrics_run
 from clientbase.imports.models import BatchStatus, ImportBatch
 from clientbase.imports.services import ImportRunError, Progress, run_import
 from clientbase.imports.uploads import mark_failed, stored_file
@@ -62,4 +63,6 @@ def run_import_task(batch_id: int) -> str:
         )
         return str(BatchStatus.FAILED)
     ImportBatch.objects.filter(pk=batch_id).update(progress_stage="")
+    if result.status == BatchStatus.DONE:
+        request_metrics_run(actor=None, trigger="import")  # fresh segments for the new data
     return result.status

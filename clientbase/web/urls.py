@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from clientbase.web import duplicates, exports, imports, new_account, parked, views
+from clientbase.web import analytics, duplicates, exports, imports, new_account, parked, views
 
 app_name = "web"
 urlpatterns = [
@@ -48,4 +48,17 @@ urlpatterns = [
     path("exports/<int:export_id>/", exports.export_detail, name="export_detail"),
     path("exports/<int:export_id>/progress/", exports.export_progress, name="export_progress"),
     path("exports/<int:export_id>/download/", exports.export_download, name="export_download"),
+]
+
+# The analytics pages (issue 4).
+urlpatterns += [
+    path("analytics/", analytics.analytics_dashboard, name="analytics_dashboard"),
+    path("analytics/runs/", analytics.analytics_runs, name="analytics_runs"),
+    path(
+        "analytics/runs/progress/",
+        analytics.analytics_runs_progress,
+        name="analytics_runs_progress",
+    ),
+    path("analytics/recompute/", analytics.analytics_recompute, name="analytics_recompute"),
+    path("analytics/<slug:table>.csv", analytics.analytics_csv, name="analytics_csv"),
 ]

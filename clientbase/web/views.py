@@ -23,6 +23,7 @@ from clientbase.accounts.models import Account
 from clientbase.exports.models import Export
 from clientbase.exports.services import request_account_export
 from clientbase.imports.selectors import provenance_of
+from clientbase.web.analytics_text import segments_card
 from clientbase.web.auth import is_htmx_swap, member_required
 from clientbase.web.forms import AccountListForm, LanguageForm
 from clientbase.web.presenters import client_clock, sort_columns, timeline_rows
@@ -120,6 +121,8 @@ def account_context(actor: User, account: Account, **extra: Any) -> dict[str, An
         "clock": client_clock(account, timezone.now()),
         "merges": selectors.undoable_merges(actor=actor, account=account),
         "provenance": provenance_of(actor=actor, account=account),
+        "segments": segments_card(actor=actor, account=account),
+        "base_currency": _base_currency(),
         **extra,
     }
 

@@ -13,7 +13,7 @@ from conftest import PASSWORD
 pytestmark = pytest.mark.django_db
 
 OPEN_PAGES = {"login", "logout"}
-SAMPLE_ARGS = {
+SAMPLE_ARGS: dict[str, list[int | str]] = {
     "account_detail": [1],
     "duplicate_detail": [1],
     "duplicate_dismiss": [1],
@@ -34,6 +34,7 @@ SAMPLE_ARGS = {
 SAMPLE_ARGS.update(
     {name: [1] for name in ("import_parked", "import_parked_resubmit", "import_parked_discard")}
 )
+SAMPLE_ARGS["analytics_csv"] = ["rfm"]
 
 
 def test_the_login_page_asks_for_a_username_and_password(client: Client) -> None:
