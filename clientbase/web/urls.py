@@ -53,4 +53,5 @@ urlpatterns = [
         questionnaires.account_questionnaire,
         name="account_questionnaire",
     ),
+    path("questionnaire/", questionnaires.questionnaire_edit, name="questionnaire_edit"),
 ]

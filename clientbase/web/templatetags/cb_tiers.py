@@ -8,7 +8,7 @@ from django import template
 
 from clientbase.access.models import User
 from clientbase.accounts.models import Account
-from clientbase.questionnaires.selectors import account_tier
+from clientbase.questionnaires.selectors import account_tier, may_edit_questionnaires
 
 register = template.Library()
 
@@ -17,4 +17,4 @@ register = template.Library()
 def account_tier_card(context: dict[str, Any], account: Account) -> dict[str, Any]:
     user = context["request"].user
     shown = account_tier(actor=user, account=account) if isinstance(user, User) else None
-    return {"account": account, "tier": shown}
+    return {"account": account, "tier": shown, "may_edit": may_edit_questionnaires(user)}
