@@ -276,31 +276,26 @@ def _current_scores(
     return answer_scores(accounts, questions, values, meta), counts
 
 
-def _scored_row(
-    run_id: int,
-    account_id: int,
+def _scored(
     answered: Mapping[str, float],
     indicator: Mapping[str, float | None],
     answers: int,
     settings: TierSettings,
-) -> AccountTier:
-    scores = {
-        d: blend(answered.get(d), indicator.get(d), settings.indicator_weight(d))
-        for d in DIMENSIONS
-    }
-    need, value, behaviour = (scores[d] for d in DIMENSIONS)
-    return AccountTier(
-        run_id=run_id,
-        account_id=account_id,
-        need=need,
-        value=value,
-        behaviour=behaviour,
-        need_indicator=indicator.get(Dimension.NEED),
-        value_indicator=indicator.get(Dimension.VALUE),
-        behaviour_indicator=indicator.get(Dimension.BEHAVIOUR),
-        answers=answers,
-        tier=tier_of(need, value, behaviour, settings),
+) -> dict[str, Any]:
+    """One account's AccountTier fields (a plain dict: a whole base is scored at once)."""
+    need, value, behaviour = (
+        blend(answered.get(d), indicator.get(d), settings.indicator_weight(d)) for d in DIMENSIONS
     )
+    return {
+        "need": need,
+        "value": value,
+        "behaviour": behaviour,
+        "need_indicator": indicator.get(Dimension.NEED),
+        "value_indicator": indicator.get(Dimension.VALUE),
+        "behaviour_indicator": indicator.get(Dimension.BEHAVIOUR),
+        "answers": answers,
+        "tier": str(tier_of(need, value, behaviour, settings)),
+    }
 
 
 def _rescore(account: Account) -> None:
@@ -318,17 +313,13 @@ def _rescore(account: Account) -> None:
             Dimension.VALUE: existing.value_indicator,
             Dimension.BEHAVIOUR: existing.behaviour_indicator,
         }
-    row = _scored_row(
-        run.pk,
-        account.pk,
+    fields = _scored(
         scores.get(account.pk, {}),
         indicator,
         counts.get(account.pk, 0),
         TierSettings.of(questionnaire),
     )
-    if existing is not None:
-        row.pk = existing.pk
-    row.save()
+    AccountTier.objects.update_or_create(run=run, account=account, defaults=fields)
 
 
 def compute_tiers(*, actor: User | None, run: MetricRun) -> dict[str, int]:
@@ -355,12 +346,16 @@ def compute_tiers(*, actor: User | None, run: MetricRun) -> dict[str, int]:
     )
     account_ids = sorted(set(indicator) | live)
     tiers = [
-        _scored_row(run.pk, a, scores.get(a, {}), indicator.get(a, {}), counts.get(a, 0), settings)
+        {
+            "run_id": run.pk,
+            "account_id": a,
+            **_scored(scores.get(a, {}), indicator.get(a, {}), counts.get(a, 0), settings),
+        }
         for a in account_ids
     ]
     totals: dict[str, int] = {}
     for t in tiers:
-        totals[str(t.tier)] = totals.get(str(t.tier), 0) + 1
+        totals[t["tier"]] = totals.get(t["tier"], 0) + 1
     with transaction.atomic():
         AccountTier.objects.filter(run=run).delete()
         _write(tiers)
@@ -390,8 +385,8 @@ _COLUMNS = (
 )
 
 
-def _write(tiers: list[AccountTier]) -> None:
-    rows = [tuple(getattr(t, c) for c in _COLUMNS) for t in tiers]
+def _write(tiers: list[dict[str, Any]]) -> None:
+    rows = [tuple(t[c] for c in _COLUMNS) for t in tiers]
     db_table = AccountTier._meta.db_table
     quoted = ", ".join(connection.ops.quote_name(n) for n in _COLUMNS)
     with connection.cursor() as cursor:
