@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "clientbase.exports",
     "clientbase.identity",
     "clientbase.analytics",
+    "clientbase.questionnaires",
     "clientbase.web",
     "clientbase.api",
     "django_tasks_db",

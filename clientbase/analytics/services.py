@@ -21,6 +21,7 @@ from clientbase.analytics import sources as sources_mod
 from clientbase.analytics.engine import CLV_COLUMNS, compute_metrics
 from clientbase.analytics.models import AccountMetrics, MetricRun, RunStatus
 from clientbase.analytics.pipeline import OUTPUT_COLUMNS
+from clientbase.questionnaires.services import compute_tiers
 
 log = logging.getLogger(__name__)
 Progress = Callable[[str, int, int], None]
@@ -84,6 +85,7 @@ def run_metrics(
                     "replaced_runs": replaced,
                 },
             )
+            compute_tiers(actor=actor, run=run)  # need × value × behaviour tiers of this run
         report("done", 3, 3)
     except Exception as exc:
         log.exception("metrics run %s failed", run.pk)

@@ -34,6 +34,7 @@ from clientbase.demo.names import CITIES, INDUSTRIES
 from clientbase.demo.orders import Orders, first_order_day, last_order_day, plan_orders
 from clientbase.demo.org import Org, plan_org
 from clientbase.demo.parallel import Emit, Planner, Rest
+from clientbase.demo.questionnaire import questionnaire_tables
 from clientbase.demo.segments import (
     DUPLICATE,
     FORMER,
@@ -53,6 +54,7 @@ from clientbase.demo.tables import (
 )
 from clientbase.identity.name_index import refresh_name_keys
 from clientbase.marketing.models import Campaign, Channel
+from clientbase.questionnaires.models import Answer, Question, Questionnaire
 from clientbase.sales.models import (
     Deal,
     DealStageChange,
@@ -121,6 +123,9 @@ def _bases() -> dict[str, int]:
         "deal": Deal,
         "history": DealStageChange,
         "activity": Activity,
+        "questionnaire": Questionnaire,
+        "question": Question,
+        "answer": Answer,
     }
     return {k: writer.max_id(m) for k, m in models.items()}
 
@@ -198,6 +203,8 @@ def generate(
                         "default_time_zone": "Europe/Moscow",
                     },
                 )
+                # The demo's questionnaire becomes the one in use.
+                Questionnaire.objects.filter(is_active=True).update(is_active=False)
                 for item in itertools.chain(first, planner.results()):
                     if isinstance(item, dict):
                         truth = item
@@ -390,6 +397,10 @@ def _plan_rest(
     ):
         emit(table)
     emit(activity_table(a, base["activity"], acc_base, base["deal"], nm.script, contact_of, rng))
+    # The reps' questionnaire answers: by the account manager, else the owner.
+    answered_by = np.where(am_id != NULL_INT, am_id, owner)
+    for table in questionnaire_tables(s, _rng(seed, 12), base, acc_base, answered_by):
+        emit(table)
     step("truths", 7)
     truth = truths.build(
         key,

@@ -2,7 +2,16 @@ from __future__ import annotations
 
 from django.urls import path
 
-from clientbase.web import analytics, duplicates, exports, imports, new_account, parked, views
+from clientbase.web import (
+    analytics,
+    duplicates,
+    exports,
+    imports,
+    new_account,
+    parked,
+    questionnaires,
+    views,
+)
 
 app_name = "web"
 urlpatterns = [
@@ -48,6 +57,12 @@ urlpatterns = [
     path("exports/<int:export_id>/", exports.export_detail, name="export_detail"),
     path("exports/<int:export_id>/progress/", exports.export_progress, name="export_progress"),
     path("exports/<int:export_id>/download/", exports.export_download, name="export_download"),
+    path(
+        "accounts/<int:account_id>/questionnaire/",
+        questionnaires.account_questionnaire,
+        name="account_questionnaire",
+    ),
+    path("questionnaire/", questionnaires.questionnaire_edit, name="questionnaire_edit"),
 ]
 
 # The analytics pages (issue 4).

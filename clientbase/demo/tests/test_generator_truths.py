@@ -30,6 +30,7 @@ from clientbase.demo import generate
 from clientbase.identity.models import NameKey
 from clientbase.identity.selectors import similar_accounts
 from clientbase.marketing.models import Campaign, Channel
+from clientbase.questionnaires.models import Answer, Question, Questionnaire
 from clientbase.sales.models import (
     Deal,
     DealStageChange,
@@ -54,6 +55,9 @@ def _generate(tmp_path: pathlib.Path, seed: int = 7, scale: str = "XS") -> dict[
 
 def _wipe() -> None:
     models: list[type[Model]] = [
+        Answer,
+        Question,
+        Questionnaire,
         Activity,
         DealStageChange,
         Deal,
@@ -342,6 +346,10 @@ def _checksum() -> str:
         h.update(repr(acc).encode())
     for act in Activity.objects.order_by("id").values_list("id", "kind", "due_at", "account_id"):
         h.update(repr(act).encode())
+    for answer in Answer.objects.order_by("id").values_list(
+        "id", "account_id", "question__code", "value", "answered_at", "superseded_at"
+    ):
+        h.update(repr(answer).encode())
     return h.hexdigest()
 
 

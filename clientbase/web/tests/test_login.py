@@ -15,6 +15,7 @@ pytestmark = pytest.mark.django_db
 OPEN_PAGES = {"login", "logout"}
 SAMPLE_ARGS: dict[str, list[int | str]] = {
     "account_detail": [1],
+    "account_questionnaire": [1],
     "duplicate_detail": [1],
     "duplicate_dismiss": [1],
     "duplicate_merge": [1],
