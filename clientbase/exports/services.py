@@ -72,7 +72,10 @@ def download_name(fmt: str, day: str | None = None) -> str:
 
 
 def _filter_of(query: AccountListQuery) -> dict[str, str]:
-    return {"q": query.q, "status": query.status, "sort": query.sort}
+    saved = {"q": query.q, "status": query.status, "sort": query.sort}
+    if query.spec:  # the segment's conditions as exported, even if it changes later
+        saved["spec"] = query.spec
+    return saved
 
 
 def _check_request(*, actor: User, query: AccountListQuery, fmt: str) -> None:
@@ -280,6 +283,7 @@ def _run(export: Export, progress: Progress | None) -> str:
         q=str(saved.get("q", "")),
         status=str(saved.get("status", "")),
         sort=str(saved.get("sort", "")),
+        spec=str(saved.get("spec", "")),
     )
     source = account_selectors.account_export_source(actor=actor, query=query)
     header = [field.key for field in source.fields]
