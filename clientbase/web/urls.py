@@ -49,3 +49,15 @@ urlpatterns = [
     path("exports/<int:export_id>/progress/", exports.export_progress, name="export_progress"),
     path("exports/<int:export_id>/download/", exports.export_download, name="export_download"),
 ]
+
+from clientbase.web import segments  # noqa: E402 - segment pages, appended to keep merges simple
+
+urlpatterns += [
+    path("segments/", segments.segment_list, name="segment_list"),
+    path("segments/new/", segments.segment_new, name="segment_new"),
+    path("segments/builder/", segments.segment_builder, name="segment_builder"),
+    path("segments/count/", segments.segment_count, name="segment_count"),
+    path("segments/movements/", segments.segment_movements_page, name="segment_movements"),
+    path("segments/<int:segment_id>/edit/", segments.segment_edit, name="segment_edit"),
+    path("segments/<int:segment_id>/delete/", segments.segment_delete, name="segment_delete"),
+]
