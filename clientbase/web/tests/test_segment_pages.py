@@ -9,6 +9,8 @@ from collections.abc import Callable
 
 import pytest
 from django.db import connection
+from django.http import FileResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -136,6 +138,12 @@ def test_the_list_of_segments_counts_in_a_fixed_number_of_queries(
     assert queries() == one
 
 
+def csv_ids(response: HttpResponseBase) -> set[int]:
+    assert isinstance(response, StreamingHttpResponse | FileResponse)
+    text = b"".join(response.streaming_content).decode("utf-8-sig")  # type: ignore[arg-type]
+    return {int(row["id"]) for row in csv.DictReader(io.StringIO(text))}
+
+
 def test_the_list_the_export_and_the_api_give_the_same_rows_for_a_segment(
     login: Callable[[User], Client], owner: User, lead: User, accounts: list[Account]
 ) -> None:
@@ -145,21 +153,11 @@ def test_the_list_the_export_and_the_api_give_the_same_rows_for_a_segment(
 
     page = client.get(reverse("web:account_list"), {"segment": segment.pk})
     listed = {a.pk for a in page.context["page"].accounts}
-    export = client.get(reverse("web:account_export"), {"segment": segment.pk, "fmt": "csv"})
-    exported = {
-        int(row["id"])
-        for row in csv.DictReader(
-            io.StringIO(b"".join(export.streaming_content).decode("utf-8-sig"))
-        )
-    }
+    exported = csv_ids(
+        client.get(reverse("web:account_export"), {"segment": str(segment.pk), "fmt": "csv"})
+    )
     api = client.get("/api/v1/accounts", {"segment": segment.pk}).json()
-    api_export = client.get("/api/v1/accounts/export", {"segment": segment.pk})
-    api_exported = {
-        int(row["id"])
-        for row in csv.DictReader(
-            io.StringIO(b"".join(api_export.streaming_content).decode("utf-8-sig"))
-        )
-    }
+    api_exported = csv_ids(client.get("/api/v1/accounts/export", {"segment": segment.pk}))
 
     assert listed == exported == {item["id"] for item in api["items"]} == api_exported == expected
     assert "Active" in text_of(page.content.decode())
