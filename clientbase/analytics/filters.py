@@ -30,7 +30,7 @@ from django.db.models.lookups import (
 )
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext_lazy
 
 from clientbase.access.models import User
 from clientbase.accounts.models import (
@@ -508,14 +508,14 @@ def field_label(field: Field) -> str:
 
 
 OP_LABELS: dict[str, Promise] = {
-    "eq": gettext_lazy("is"),
-    "ne": gettext_lazy("is not"),
-    "lt": gettext_lazy("is less than"),
-    "le": gettext_lazy("is at most"),
-    "gt": gettext_lazy("is more than"),
-    "ge": gettext_lazy("is at least"),
-    "in": gettext_lazy("is one of"),
-    "contains": gettext_lazy("contains"),
-    "isnull": gettext_lazy("is empty"),
-    "between": gettext_lazy("is between"),
+    "eq": pgettext_lazy("segments", "is"),
+    "ne": pgettext_lazy("segments", "is not"),
+    "lt": pgettext_lazy("segments", "is less than"),
+    "le": pgettext_lazy("segments", "is at most"),
+    "gt": pgettext_lazy("segments", "is more than"),
+    "ge": pgettext_lazy("segments", "is at least"),
+    "in": pgettext_lazy("segments", "is one of"),
+    "contains": pgettext_lazy("segments", "contains"),
+    "isnull": pgettext_lazy("segments", "is empty"),
+    "between": pgettext_lazy("segments", "is between"),
 }

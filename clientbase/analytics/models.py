@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class RunStatus(models.TextChoices):
@@ -118,7 +119,9 @@ class Segment(models.Model):
     sees and edits it; a shared one every user sees, each counting only the accounts they see."""
 
     name = models.CharField(_("name"), max_length=120)
-    spec: models.JSONField[Any, Any] = models.JSONField(_("conditions"), default=dict)
+    spec: models.JSONField[Any, Any] = models.JSONField(
+        pgettext_lazy("segments", "conditions"), default=dict
+    )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("owner"),
@@ -130,8 +133,8 @@ class Segment(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
-        verbose_name = _("segment")
-        verbose_name_plural = _("segments")
+        verbose_name = pgettext_lazy("segments", "segment")
+        verbose_name_plural = pgettext_lazy("segments", "segments")
         indexes = [models.Index(fields=["owner", "name"], name="segment_owner_name_idx")]
 
     def __str__(self) -> str:

@@ -16,7 +16,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from clientbase.accounts.selectors import AccountListQuery
@@ -168,9 +168,9 @@ def _field_groups(registry: Registry) -> list[tuple[str, list[Any]]]:
     return [
         (label, [f for f in offered if f.source == source])
         for source, label in (
-            ("account", _("Account")),
-            ("custom", _("Custom fields")),
-            ("metric", _("Metrics")),
+            ("account", pgettext("segments", "Account")),
+            ("custom", pgettext("segments", "Custom fields")),
+            ("metric", pgettext("segments", "Metrics")),
         )
         if any(f.source == source for f in offered)
     ]
