@@ -111,7 +111,12 @@ class Builder:
     def spec_data(self) -> dict[str, Any]:
         groups: list[dict[str, Any]] = []
         for group in self.groups:
-            leaves = [_leaf_data(row) for row in group.rows if row.field]
+            # a row still without a value is not a condition yet (nor saved)
+            leaves = [
+                _leaf_data(row)
+                for row in group.rows
+                if row.field and (row.value or row.op == "isnull")
+            ]
             if not leaves:
                 continue
             data: dict[str, Any] = {group.match: leaves}
