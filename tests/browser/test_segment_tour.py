@@ -100,9 +100,6 @@ def test_a_director_builds_and_saves_a_segment(
         row.locator("a.row-link").click()
         page.wait_for_url("**/accounts/?segment=*")
         assert page.locator("#results tbody tr").count() == final
-    except Exception:
-        page.screenshot(path=f"/tmp/cbseg/fail-{language}.png", full_page=True)
-        raise
     finally:
         context.close()
     assert problems == [], f"the browser reported errors: {problems}"
