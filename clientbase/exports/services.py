@@ -29,6 +29,7 @@ from clientbase.access.selectors import EXPORT, can, require
 from clientbase.access.services import record_audit
 from clientbase.accounts import selectors as account_selectors
 from clientbase.accounts.selectors import AccountListQuery
+from clientbase.analytics.filters import SpecError
 from clientbase.exports.cells import csv_rows
 from clientbase.exports.models import Export, ExportStatus
 from clientbase.exports.xlsx import write_xlsx
@@ -285,9 +286,16 @@ def _run(export: Export, progress: Progress | None) -> str:
         sort=str(saved.get("sort", "")),
         spec=str(saved.get("spec", "")),
     )
-    source = account_selectors.account_export_source(actor=actor, query=query)
-    header = [field.key for field in source.fields]
-    total = source.rows.count()
+    try:
+        source = account_selectors.account_export_source(actor=actor, query=query)
+        header = [field.key for field in source.fields]
+        total = source.rows.count()
+    except SpecError as error:  # the segment uses a field since hidden from the requester
+        _finish_failed(
+            export_id=export.pk,
+            message=_("The export was not written: %(reason)s") % {"reason": error},
+        )
+        return str(ExportStatus.FAILED)
     claimed = Export.objects.filter(pk=export.pk, status=ExportStatus.QUEUED).update(
         status=ExportStatus.RUNNING, progress_total=total, progress_done=0, columns=header
     )
