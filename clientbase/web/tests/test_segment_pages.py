@@ -4,6 +4,7 @@ account list; the list, its export and the API give the same rows for a segment.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from collections.abc import Callable
 
@@ -18,7 +19,8 @@ from django.urls import reverse
 from clientbase.access.models import User
 from clientbase.accounts.models import Account
 from clientbase.analytics.models import Segment
-from clientbase.analytics.segment_services import create_segment
+from clientbase.analytics.segment_services import create_segment, snapshot_memberships
+from clientbase.analytics.tests.segment_fixtures import finished_run
 
 from .conftest import text_of
 
@@ -197,3 +199,23 @@ def test_the_owner_edits_a_saved_segment_in_the_builder(
     client.post(reverse("web:segment_edit", args=[segment.pk]), builder_post(name="Renamed"))
     segment.refresh_from_db()
     assert segment.name == "Renamed"
+
+
+def test_the_movements_page_lists_who_entered_and_left_this_quarter(
+    login: Callable[[User], Client], owner: User, accounts: list[Account]
+) -> None:
+    big = {"field": "revenue_ltm", "op": "ge", "value": 100}
+    segment = create_segment(actor=owner, name="Big", spec=big)
+    kazan, perm = accounts[0], accounts[1]
+    snapshot_memberships(
+        finished_run(dt.date(2026, 9, 30), {kazan: {"revenue_ltm": 500}, perm: {"revenue_ltm": 1}})
+    )
+    snapshot_memberships(
+        finished_run(dt.date(2026, 12, 1), {kazan: {"revenue_ltm": 5}, perm: {"revenue_ltm": 300}})
+    )
+    client = login(owner)
+    page = text_of(client.get(reverse("web:segment_movements")).content.decode())
+    assert "Big 1 1" in page
+    detail = client.get(reverse("web:segment_movements"), {"segment": segment.pk})
+    moved = detail.context["moved"]
+    assert (moved.entered, moved.left) == ([perm], [kazan])
