@@ -59,6 +59,7 @@ def test_a_director_builds_and_saves_a_segment(
         page.select_option("select[name=g0-r0-field]", "status")
         page.select_option("select[name=g0-r0-op]", "ne")
         page.fill("input[name=g0-r0-value]", "lost")
+        page.locator("input[name=g0-r0-value]").press("Tab")
         page.wait_for_function(
             f"() => document.querySelector('#segment-count .segment-count')"
             f"?.dataset.count !== '{everyone}'"
