@@ -214,6 +214,8 @@ class AccountListQuery:
     after: str = ""
     status: str = ""
     limit: int = field(default_factory=lambda: int(settings.CLIENTBASE_PAGE_SIZE))
+    # A segment spec as JSON text (clientbase.analytics.filters); a bad one raises SpecError.
+    spec: str = ""
 
 
 @dataclass(frozen=True)
@@ -235,6 +237,11 @@ def _listed_accounts(*, actor: User, query: AccountListQuery) -> QuerySet[Accoun
     rows = visible_accounts(actor=actor).filter(search_condition(query.q))
     if query.status:
         rows = rows.filter(status=query.status)
+    if query.spec:
+        from clientbase.analytics.filters import compile_spec, parse_spec, registry_for
+
+        registry = registry_for(actor)
+        rows = rows.filter(compile_spec(parse_spec(query.spec, registry), registry))
     return rows
 
 

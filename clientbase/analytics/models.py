@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class RunStatus(models.TextChoices):
@@ -109,3 +112,51 @@ class AccountMetrics(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account_id} @ {self.as_of}"
+
+
+class Segment(models.Model):
+    """A saved filter over the accounts (a spec of clientbase.analytics.filters). Its owner
+    sees and edits it; a shared one every user sees, each counting only the accounts they see."""
+
+    name = models.CharField(_("name"), max_length=120)
+    spec: models.JSONField[Any, Any] = models.JSONField(
+        pgettext_lazy("segments", "conditions"), default=dict
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.CASCADE,
+        related_name="segments",
+    )
+    shared = models.BooleanField(_("shared with everyone"), default=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = pgettext_lazy("segments", "segment")
+        verbose_name_plural = pgettext_lazy("segments", "segments")
+        indexes = [models.Index(fields=["owner", "name"], name="segment_owner_name_idx")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SegmentMembership(models.Model):
+    """Which accounts were in a segment as of a metrics run: the basis of movements over time."""
+
+    segment = models.ForeignKey(Segment, on_delete=models.CASCADE, related_name="memberships")
+    run = models.ForeignKey(MetricRun, on_delete=models.CASCADE, related_name="memberships")
+    account = models.ForeignKey(
+        "accounts.Account", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+
+    class Meta:
+        verbose_name = _("segment membership")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["segment", "run", "account"], name="segmentmembership_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.segment_id}@{self.run_id}: {self.account_id}"

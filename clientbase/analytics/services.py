@@ -21,6 +21,7 @@ from clientbase.analytics import sources as sources_mod
 from clientbase.analytics.engine import CLV_COLUMNS, compute_metrics
 from clientbase.analytics.models import AccountMetrics, MetricRun, RunStatus
 from clientbase.analytics.pipeline import OUTPUT_COLUMNS
+from clientbase.analytics.segment_services import snapshot_memberships
 from clientbase.questionnaires.services import compute_tiers
 
 log = logging.getLogger(__name__)
@@ -74,6 +75,7 @@ def run_metrics(
             run.finished_at = timezone.now()
             run.seconds = time.perf_counter() - started
             run.save()
+            snapshot_memberships(run)
             record_audit(
                 actor=actor,
                 action="analytics.run_metrics",

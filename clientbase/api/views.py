@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Literal
 
 from django.core.exceptions import PermissionDenied
@@ -11,6 +12,8 @@ from ninja import Query, Router, Schema, Status
 from clientbase.access.models import User
 from clientbase.accounts.models import Account
 from clientbase.accounts.selectors import AccountListQuery, account_list, get_account
+from clientbase.analytics.filters import SpecError
+from clientbase.analytics.segment_selectors import get_segment
 from clientbase.api.schemas import AccountOut, AccountPageOut, ErrorOut, TaxIdOut
 from clientbase.exports.services import export_accounts
 
@@ -23,6 +26,7 @@ class AccountListParams(Schema):
     after: str = ""
     status: str = ""
     limit: int = 50
+    segment: int | None = None
 
 
 def _actor(request: HttpRequest) -> User:
@@ -49,18 +53,31 @@ def _out(account: Account) -> AccountOut:
     )
 
 
-@router.get("/accounts", response=AccountPageOut)
-def list_accounts(request: HttpRequest, params: Query[AccountListParams]) -> AccountPageOut:
-    page = account_list(
-        actor=_actor(request),
-        query=AccountListQuery(
-            q=params.q,
-            sort=params.sort,
-            after=params.after,
-            status=params.status,
-            limit=params.limit,
-        ),
+def _segment_spec(actor: User, segment_id: int | None) -> str:
+    """The saved segment's spec as the list query takes it (404 if the actor may not use it)."""
+    if segment_id is None:
+        return ""
+    segment = get_segment(actor=actor, segment_id=segment_id)
+    return json.dumps(segment.spec, ensure_ascii=False, sort_keys=True)
+
+
+@router.get("/accounts", response={200: AccountPageOut, 400: ErrorOut, 404: ErrorOut})
+def list_accounts(
+    request: HttpRequest, params: Query[AccountListParams]
+) -> AccountPageOut | Status[ErrorOut]:
+    actor = _actor(request)
+    query = AccountListQuery(
+        q=params.q,
+        sort=params.sort,
+        after=params.after,
+        status=params.status,
+        limit=params.limit,
+        spec=_segment_spec(actor, params.segment),
     )
+    try:
+        page = account_list(actor=actor, query=query)
+    except SpecError as error:
+        return Status(400, ErrorOut(detail=str(error)))
     return AccountPageOut(items=[_out(a) for a in page.accounts], next_cursor=page.next_cursor)
 
 
@@ -69,18 +86,27 @@ class AccountExportParams(Schema):
     q: str = ""
     sort: str = "name"
     status: str = ""
+    segment: int | None = None
 
 
-@router.get("/accounts/export", response={200: None, 403: ErrorOut})
+@router.get("/accounts/export", response={200: None, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut})
 def export_account_list(
     request: HttpRequest, params: Query[AccountExportParams]
 ) -> FileResponse | Status[ErrorOut]:
     """The whole filtered list as CSV or XLSX (the export right is checked by the service)."""
-    query = AccountListQuery(q=params.q, sort=params.sort, status=params.status)
+    actor = _actor(request)
+    query = AccountListQuery(
+        q=params.q,
+        sort=params.sort,
+        status=params.status,
+        spec=_segment_spec(actor, params.segment),
+    )
     try:
-        result = export_accounts(actor=_actor(request), query=query, fmt=params.fmt)
+        result = export_accounts(actor=actor, query=query, fmt=params.fmt)
     except PermissionDenied as denied:
         return Status(403, ErrorOut(detail=str(denied)))
+    except SpecError as error:
+        return Status(400, ErrorOut(detail=str(error)))
     return FileResponse(
         result.file, as_attachment=True, filename=result.filename, content_type=result.content_type
     )

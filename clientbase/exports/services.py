@@ -29,6 +29,7 @@ from clientbase.access.selectors import EXPORT, can, require
 from clientbase.access.services import record_audit
 from clientbase.accounts import selectors as account_selectors
 from clientbase.accounts.selectors import AccountListQuery
+from clientbase.analytics.filters import SpecError
 from clientbase.exports.cells import csv_rows
 from clientbase.exports.models import Export, ExportStatus
 from clientbase.exports.xlsx import write_xlsx
@@ -72,7 +73,10 @@ def download_name(fmt: str, day: str | None = None) -> str:
 
 
 def _filter_of(query: AccountListQuery) -> dict[str, str]:
-    return {"q": query.q, "status": query.status, "sort": query.sort}
+    saved = {"q": query.q, "status": query.status, "sort": query.sort}
+    if query.spec:  # the segment's conditions as exported, even if it changes later
+        saved["spec"] = query.spec
+    return saved
 
 
 def _check_request(*, actor: User, query: AccountListQuery, fmt: str) -> None:
@@ -280,10 +284,18 @@ def _run(export: Export, progress: Progress | None) -> str:
         q=str(saved.get("q", "")),
         status=str(saved.get("status", "")),
         sort=str(saved.get("sort", "")),
+        spec=str(saved.get("spec", "")),
     )
-    source = account_selectors.account_export_source(actor=actor, query=query)
-    header = [field.key for field in source.fields]
-    total = source.rows.count()
+    try:
+        source = account_selectors.account_export_source(actor=actor, query=query)
+        header = [field.key for field in source.fields]
+        total = source.rows.count()
+    except SpecError as error:  # the segment uses a field since hidden from the requester
+        _finish_failed(
+            export_id=export.pk,
+            message=_("The export was not written: %(reason)s") % {"reason": error},
+        )
+        return str(ExportStatus.FAILED)
     claimed = Export.objects.filter(pk=export.pk, status=ExportStatus.QUEUED).update(
         status=ExportStatus.RUNNING, progress_total=total, progress_done=0, columns=header
     )

@@ -10,6 +10,7 @@ from clientbase.web import (
     new_account,
     parked,
     questionnaires,
+    segments,
     views,
 )
 
@@ -76,4 +77,14 @@ urlpatterns += [
     ),
     path("analytics/recompute/", analytics.analytics_recompute, name="analytics_recompute"),
     path("analytics/<slug:table>.csv", analytics.analytics_csv, name="analytics_csv"),
+]
+
+urlpatterns += [
+    path("segments/", segments.segment_list, name="segment_list"),
+    path("segments/new/", segments.segment_new, name="segment_new"),
+    path("segments/builder/", segments.segment_builder, name="segment_builder"),
+    path("segments/count/", segments.segment_count, name="segment_count"),
+    path("segments/movements/", segments.segment_movements_page, name="segment_movements"),
+    path("segments/<int:segment_id>/edit/", segments.segment_edit, name="segment_edit"),
+    path("segments/<int:segment_id>/delete/", segments.segment_delete, name="segment_delete"),
 ]

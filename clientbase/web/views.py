@@ -20,6 +20,7 @@ from clientbase.access.selectors import EXPORT, can, company_settings
 from clientbase.access.services import set_user_language
 from clientbase.accounts import selectors
 from clientbase.accounts.models import Account
+from clientbase.analytics.filters import SpecError
 from clientbase.exports.models import Export
 from clientbase.exports.services import request_account_export
 from clientbase.imports.selectors import provenance_of
@@ -54,11 +55,18 @@ def home(request: HttpRequest) -> HttpResponse:
 @member_required
 @require_GET
 def account_list(request: HttpRequest) -> HttpResponse:
+    from clientbase.web.segments import with_segment  # the segment pages import this module
+
     form = AccountListForm(request.GET)
-    query = form.to_query()
-    page = selectors.account_list(actor=acting_user(request), query=query)
+    query, segment = with_segment(request, form.to_query())
+    segment_error = ""
+    try:
+        page = selectors.account_list(actor=acting_user(request), query=query)
+    except SpecError as error:  # e.g. a field since hidden from this user
+        segment_error = str(error)
+        page = selectors.AccountPage([], selectors.DEFAULT_SORT, None, True)
     # The list's own parameters, without the cursor: what sort and paging links build on.
-    params = {"q": query.q, "status": query.status}
+    params = {"q": query.q, "status": query.status, "segment": str(segment.pk) if segment else ""}
     if page.sort != selectors.DEFAULT_SORT:
         params["sort"] = page.sort
     context = {
@@ -68,6 +76,8 @@ def account_list(request: HttpRequest) -> HttpResponse:
         "params": {key: value for key, value in params.items() if value},
         "columns": sort_columns(page.sort),
         "can_export": can(acting_user(request), EXPORT, "accounts"),
+        "segment": segment,
+        "segment_error": segment_error,
     }
     template = "web/account_list.html"
     if is_htmx_swap(request):
@@ -82,10 +92,14 @@ def account_list(request: HttpRequest) -> HttpResponse:
 def account_export(request: HttpRequest) -> HttpResponseBase:
     """The filtered account list as a file, or, when it is large, a background export whose
     progress page the user is sent to. The service checks the right (403 otherwise)."""
+    from clientbase.web.segments import with_segment
+
     fmt = "xlsx" if request.GET.get("fmt") == "xlsx" else "csv"
-    result = request_account_export(
-        actor=acting_user(request), query=AccountListForm(request.GET).to_query(), fmt=fmt
-    )
+    query, _segment = with_segment(request, AccountListForm(request.GET).to_query())
+    try:
+        result = request_account_export(actor=acting_user(request), query=query, fmt=fmt)
+    except SpecError as error:
+        raise BadRequest(str(error)) from None
     if isinstance(result, Export):
         return redirect("web:export_detail", export_id=result.pk)
     return FileResponse(

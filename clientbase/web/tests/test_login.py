@@ -36,6 +36,7 @@ SAMPLE_ARGS.update(
     {name: [1] for name in ("import_parked", "import_parked_resubmit", "import_parked_discard")}
 )
 SAMPLE_ARGS["analytics_csv"] = ["rfm"]
+SAMPLE_ARGS.update({name: [1] for name in ("segment_edit", "segment_delete")})
 
 
 def test_the_login_page_asks_for_a_username_and_password(client: Client) -> None:

@@ -1,0 +1,324 @@
+"""Segment pages: the builder (conditions in and / or / not groups, a live count as they
+change), saved segments with live counts, and movements between segments this quarter.
+
+The builder is a plain form: adding or removing a row re-renders it through htmx, so the page
+needs no script of its own. What it saves is a spec of clientbase.analytics.filters, the one
+filter language the account list, its exports and the API read too.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.utils.translation import pgettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from clientbase.accounts.selectors import AccountListQuery
+from clientbase.analytics.filters import (
+    KIND_OPS,
+    OP_LABELS,
+    OPS,
+    Group,
+    Leaf,
+    Not,
+    Registry,
+    Spec,
+    SpecError,
+    parse_spec,
+    registry_for,
+    segment_accounts,
+)
+from clientbase.analytics.models import Segment
+from clientbase.analytics.segment_selectors import (
+    get_segment,
+    movement_counts,
+    quarter_runs,
+    segment_counts,
+    segment_movements,
+)
+from clientbase.analytics.segment_services import create_segment, delete_segment, update_segment
+from clientbase.web.auth import member_required
+from clientbase.web.views import acting_user
+
+MAX_GROUPS = 10
+MAX_ROWS = 12
+
+
+@dataclass
+class Row:
+    field: str = "status"
+    op: str = "eq"
+    value: str = ""
+
+
+@dataclass
+class GroupForm:
+    match: str = "all"
+    negate: bool = False
+    rows: list[Row] = field(default_factory=lambda: [Row()])
+
+
+@dataclass
+class Builder:
+    """The builder's form: groups of conditions, combined by `match`."""
+
+    match: str = "all"
+    groups: list[GroupForm] = field(default_factory=lambda: [GroupForm()])
+
+    @classmethod
+    def from_post(cls, data: QueryDict) -> Builder:
+        groups = []
+        for g in range(int(data.get("groups", "1") or 1) if _digits(data.get("groups")) else 1):
+            if g >= MAX_GROUPS:
+                break
+            count = data.get(f"g{g}-rows", "0")
+            rows = [
+                Row(
+                    data.get(f"g{g}-r{r}-field", ""),
+                    data.get(f"g{g}-r{r}-op", "eq"),
+                    data.get(f"g{g}-r{r}-value", "").strip(),
+                )
+                for r in range(min(int(count) if _digits(count) else 0, MAX_ROWS))
+            ]
+            groups.append(
+                GroupForm(_match(data.get(f"g{g}-match")), data.get(f"g{g}-negate") == "on", rows)
+            )
+        return cls(_match(data.get("match")), groups)
+
+    @classmethod
+    def from_spec(cls, spec: Spec) -> Builder | None:
+        """The builder showing `spec`, or None when it is deeper than the builder draws."""
+        items = spec.items if isinstance(spec, Group) else (spec,)
+        match = spec.match if isinstance(spec, Group) else "all"
+        groups = []
+        for item in items:
+            negate = isinstance(item, Not)
+            inner = item.item if isinstance(item, Not) else item
+            if isinstance(inner, Leaf):
+                inner = Group("all", (inner,))
+            if not isinstance(inner, Group) or not all(isinstance(i, Leaf) for i in inner.items):
+                return None
+            rows = [Row(i.field, i.op, _text(i.value)) for i in inner.items if isinstance(i, Leaf)]
+            groups.append(GroupForm(inner.match, negate, rows))
+        return cls(match, groups or [GroupForm()])
+
+    def spec_data(self) -> dict[str, Any]:
+        groups: list[dict[str, Any]] = []
+        for group in self.groups:
+            # a row still without a value is not a condition yet (nor saved)
+            leaves = [
+                _leaf_data(row)
+                for row in group.rows
+                if row.field and (row.value or row.op == "isnull")
+            ]
+            if not leaves:
+                continue
+            data: dict[str, Any] = {group.match: leaves}
+            groups.append({"not": data} if group.negate else data)
+        return {self.match: groups}
+
+    def act(self, action: str) -> None:
+        """Add or remove a row or a group, as the pressed button says."""
+        kind, _sep, where = action.partition(":")
+        parts = [int(p) for p in where.split("-") if p.isdigit()]
+        if kind == "add-group" and len(self.groups) < MAX_GROUPS:
+            self.groups.append(GroupForm())
+        elif kind == "add-row" and parts and parts[0] < len(self.groups):
+            rows = self.groups[parts[0]].rows
+            if len(rows) < MAX_ROWS:
+                rows.append(Row())
+        elif kind == "remove-row" and len(parts) == 2 and parts[0] < len(self.groups):
+            rows = self.groups[parts[0]].rows
+            if parts[1] < len(rows):
+                rows.pop(parts[1])
+            if not rows:
+                self.groups.pop(parts[0])
+        if not self.groups:
+            self.groups.append(GroupForm())
+
+
+def _digits(value: str | None) -> bool:
+    return bool(value) and str(value).isdigit()
+
+
+def _match(value: str | None) -> str:
+    return "any" if value == "any" else "all"
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, list):
+        return ", ".join(_text(v) for v in value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _leaf_data(row: Row) -> dict[str, Any]:
+    value: Any = row.value
+    if row.op in ("in", "between"):
+        value = [part.strip() for part in row.value.split(",") if part.strip()]
+    elif row.op == "isnull":
+        value = row.value.lower() not in ("false", "no", "0")
+    return {"field": row.field, "op": row.op, "value": value}
+
+
+def _field_groups(registry: Registry) -> list[tuple[str, list[Any]]]:
+    offered = registry.offered()
+    return [
+        (label, [f for f in offered if f.source == source])
+        for source, label in (
+            ("account", pgettext("segments", "Account")),
+            ("custom", pgettext("segments", "Custom fields")),
+            ("metric", pgettext("segments", "Metrics")),
+        )
+        if any(f.source == source for f in offered)
+    ]
+
+
+def _preview(actor: Any, builder: Builder, registry: Registry) -> dict[str, Any]:
+    """The live count of the actor's accounts the builder's conditions match, or the error."""
+    try:
+        spec = parse_spec(builder.spec_data(), registry)
+    except SpecError as error:
+        return {"count": None, "error": str(error)}
+    return {"count": segment_accounts(actor=actor, spec=spec, registry=registry).count()}
+
+
+def _builder_context(
+    request: HttpRequest, builder: Builder, segment: Segment | None, **extra: Any
+) -> dict[str, Any]:
+    actor = acting_user(request)
+    registry = registry_for(actor)
+    return {
+        "builder": builder,
+        "segment": segment,
+        "field_groups": _field_groups(registry),
+        "ops": [(op, OP_LABELS[op]) for op in OPS],
+        "kind_ops": KIND_OPS,
+        "has_run": registry.run_id is not None,
+        **_preview(actor, builder, registry),
+        **extra,
+    }
+
+
+def _save(request: HttpRequest, segment: Segment | None) -> HttpResponse:
+    actor = acting_user(request)
+    builder = Builder.from_post(request.POST)
+    name = request.POST.get("name", "")
+    shared = request.POST.get("shared") == "on"
+    try:
+        if segment is None:
+            segment = create_segment(
+                actor=actor, name=name, spec=builder.spec_data(), shared=shared
+            )
+        else:
+            segment = update_segment(
+                actor=actor,
+                segment_id=segment.pk,
+                name=name,
+                spec=builder.spec_data(),
+                shared=shared,
+            )
+    except ValidationError as error:
+        errors = {key: " ".join(messages) for key, messages in error.message_dict.items()}
+        context = _builder_context(
+            request, builder, segment, errors=errors, name=name, shared=shared
+        )
+        return render(request, "web/segments/builder.html", context, status=400)
+    return redirect("web:segment_list")
+
+
+@member_required
+@require_GET
+def segment_list(request: HttpRequest) -> HttpResponse:
+    actor = acting_user(request)
+    rows = segment_counts(actor=actor)
+    return render(request, "web/segments/list.html", {"rows": rows, "actor": actor})
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def segment_new(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        return _save(request, None)
+    return render(request, "web/segments/builder.html", _builder_context(request, Builder(), None))
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def segment_edit(request: HttpRequest, segment_id: int) -> HttpResponse:
+    actor = acting_user(request)
+    segment = get_segment(actor=actor, segment_id=segment_id)
+    if segment.owner_id != actor.pk:
+        return redirect("web:segment_list")  # a shared segment is only changed by its owner
+    if request.method == "POST":
+        return _save(request, segment)
+    registry = registry_for(actor, latest=False)
+    try:
+        builder = Builder.from_spec(parse_spec(segment.spec, registry)) or Builder()
+    except SpecError:
+        builder = Builder()
+    context = _builder_context(request, builder, segment, name=segment.name, shared=segment.shared)
+    return render(request, "web/segments/builder.html", context)
+
+
+@member_required
+@require_POST
+def segment_builder(request: HttpRequest) -> HttpResponse:
+    """The builder re-drawn after a row or group was added or removed (an htmx swap)."""
+    builder = Builder.from_post(request.POST)
+    builder.act(request.POST.get("action", ""))
+    context = _builder_context(request, builder, None)
+    return render(request, "web/segments/builder.html#conditions", context)
+
+
+@member_required
+@require_POST
+def segment_count(request: HttpRequest) -> HttpResponse:
+    """The live count for the builder's current conditions (an htmx swap)."""
+    actor = acting_user(request)
+    context = _preview(actor, Builder.from_post(request.POST), registry_for(actor))
+    return render(request, "web/segments/builder.html#count", context)
+
+
+@member_required
+@require_POST
+def segment_delete(request: HttpRequest, segment_id: int) -> HttpResponse:
+    delete_segment(actor=acting_user(request), segment_id=segment_id)
+    return redirect("web:segment_list")
+
+
+@member_required
+@require_GET
+def segment_movements_page(request: HttpRequest) -> HttpResponse:
+    actor = acting_user(request)
+    runs = quarter_runs()
+    chosen = None
+    moved = None
+    wanted = request.GET.get("segment", "")
+    if wanted.isdigit():
+        chosen = get_segment(actor=actor, segment_id=int(wanted))
+        moved = segment_movements(actor=actor, segment=chosen, runs=runs)
+    context = {
+        "runs": runs,
+        "rows": movement_counts(actor=actor, runs=runs),
+        "chosen": chosen,
+        "moved": moved,
+    }
+    return render(request, "web/segments/movements.html", context)
+
+
+def with_segment(request: HttpRequest, query: AccountListQuery) -> tuple[AccountListQuery, Any]:
+    """The list query narrowed by `?segment=<id>` (404 if the user may not use it)."""
+    wanted = request.GET.get("segment", "")
+    if not wanted.isdigit():
+        return query, None
+    segment = get_segment(actor=acting_user(request), segment_id=int(wanted))
+    spec = json.dumps(segment.spec, ensure_ascii=False, sort_keys=True)
+    return dataclasses.replace(query, spec=spec), segment

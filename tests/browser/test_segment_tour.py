@@ -1,0 +1,106 @@
+"""Building and saving a segment in a real Chromium, once in each language: conditions are
+added through htmx, the live count follows them, and the saved segment opens as the list.
+Screenshots of the builder go to docs/screenshots/segment-builder-{en,ru,fa}.png."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from clientbase.accounts.models import Account
+from clientbase.analytics.tests.segment_fixtures import finished_run
+from tests.browser.test_browser_tour import SCREENSHOTS, VIEWPORT, browser, tour  # noqa: F401
+from tests.browser.tour_data import PASSWORD, Tour
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+NAMES = {"en": "Active buyers", "ru": "Активные покупатели", "fa": "خریداران فعال"}
+
+
+def _count(page: Any) -> int:
+    return int(page.locator("#segment-count .segment-count").get_attribute("data-count"))
+
+
+@pytest.mark.parametrize("language", ["en", "ru", "fa"])
+def test_a_director_builds_and_saves_a_segment(
+    live_server: Any,
+    browser: Any,  # noqa: F811 - the tour's fixture
+    tour: Tour,  # noqa: F811
+    language: str,
+) -> None:
+    accounts = list(Account.objects.exclude(status="lost").order_by("id")[:60])
+    assert len(accounts) >= 9, "the tour's base is big enough to narrow step by step"
+    finished_run(
+        dt.date(2026, 11, 30),
+        {a: {"revenue_ltm": 100 * i, "xyz": "XYZ"[i % 3]} for i, a in enumerate(accounts)},
+    )
+    threshold = str(100 * (len(accounts) // 3))
+    viewer = tour.viewers[language]
+    context = browser.new_context(viewport=VIEWPORT, locale=language)
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.add_init_script(
+        "document.addEventListener('securitypolicyviolation', e =>"
+        " console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`));"
+    )
+    try:
+        page.goto(f"{live_server.url}/login/?next=/segments/new/")
+        page.fill("input[name=username]", viewer.username)
+        page.fill("input[name=password]", PASSWORD)
+        page.click("form.stack button[type=submit]")
+        page.wait_for_url("**/segments/new/")
+        assert page.locator("html").get_attribute("dir") == ("rtl" if language == "fa" else "ltr")
+        everyone = _count(page)  # status is any of… nothing typed yet: a message, or a count
+
+        page.fill("input[name=name]", NAMES[language])
+        page.select_option("select[name=g0-r0-field]", "status")
+        page.select_option("select[name=g0-r0-op]", "ne")
+        page.fill("input[name=g0-r0-value]", "lost")
+        page.locator("input[name=g0-r0-value]").press("Tab")
+        page.wait_for_function(
+            f"() => document.querySelector('#segment-count .segment-count')"
+            f"?.dataset.count !== '{everyone}'"
+        )
+        not_lost = _count(page)
+
+        page.click("#conditions fieldset button:has-text('+')")
+        page.wait_for_selector("select[name=g0-r1-field]")
+        page.select_option("select[name=g0-r1-field]", "revenue_ltm")
+        page.select_option("select[name=g0-r1-op]", "ge")
+        page.fill("input[name=g0-r1-value]", threshold)
+        page.locator("input[name=g0-r1-value]").press("Tab")
+        page.wait_for_function(
+            f"() => document.querySelector('#segment-count .segment-count')"
+            f"?.dataset.count !== '{not_lost}'"
+        )
+        big = _count(page)
+        assert 0 < big < not_lost
+
+        page.click("#conditions > .builder-groups > div > button")
+        page.wait_for_selector("select[name=g1-r0-field]")
+        page.check("input[name=g1-negate]")
+        page.select_option("select[name=g1-r0-field]", "xyz")
+        page.select_option("select[name=g1-r0-op]", "eq")
+        page.fill("input[name=g1-r0-value]", "Z")
+        page.locator("input[name=g1-r0-value]").press("Tab")
+        page.wait_for_function(
+            f"() => document.querySelector('#segment-count .segment-count')"
+            f"?.dataset.count !== '{big}'"
+        )
+        final = _count(page)
+        assert 0 < final < big
+        page.screenshot(path=str(SCREENSHOTS / f"segment-builder-{language}.png"), full_page=True)
+
+        page.click(".builder-actions button[type=submit]")
+        page.wait_for_url("**/segments/")
+        row = page.locator("tbody tr", has_text=NAMES[language])
+        assert row.locator(".segment-count").inner_text().strip() == str(final)
+        row.locator("a.row-link").click()
+        page.wait_for_url("**/accounts/?segment=*")
+        assert page.locator("#results tbody tr").count() == final
+    finally:
+        context.close()
+    assert problems == [], f"the browser reported errors: {problems}"
