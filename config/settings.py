@@ -63,6 +63,8 @@ IMPORT_UPLOAD_MAX_BYTES = env_int("CLIENTBASE_IMPORT_UPLOAD_MAX_BYTES", 200 * 10
 # ones download at once. Finished files are deleted after the retention period.
 EXPORT_BACKGROUND_ROWS = env_int("CLIENTBASE_EXPORT_BACKGROUND_ROWS", 20_000, minimum=0)
 EXPORT_RETENTION_HOURS = env_int("CLIENTBASE_EXPORT_RETENTION_HOURS", 72, minimum=1)
+# The worker recomputes every account's metrics when the last run is this old; 0 turns it off.
+METRICS_EVERY_HOURS = env_int("CLIENTBASE_METRICS_EVERY_HOURS", 24, minimum=0)
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

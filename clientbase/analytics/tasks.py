@@ -1,16 +1,18 @@
 """The metrics run as a background task (`clientbase worker` runs it): started from the
-dashboard's Recompute button, or by the system after an import has landed."""
+dashboard's Recompute button, by the system after an import has landed, or on a schedule."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 from django.db import transaction
 from django.tasks import task
 
-from clientbase.access.models import User
+from clientbase.access.models import AuditEvent, User
 from clientbase.access.selectors import ANALYZE, require
 from clientbase.access.services import record_audit
+from clientbase.analytics.models import MetricRun, RunStatus
 from clientbase.analytics.services import TRIGGERS, MetricsRunError, run_metrics
 
 log = logging.getLogger(__name__)
@@ -37,3 +39,19 @@ def request_metrics_run(*, actor: User | None, trigger: str = "manual") -> None:
     with transaction.atomic():
         record_audit(actor=actor, action="analytics.request_run", changes={"trigger": trigger})
         transaction.on_commit(lambda: run_metrics_task.enqueue(actor_id=actor_id, trigger=trigger))
+
+
+def request_scheduled_run(*, now: dt.datetime, every_hours: int) -> bool:
+    """Queue a system run when neither a run nor a request is younger than `every_hours`.
+
+    The worker calls this every minute; the audit row of the request is what stops a second
+    request before the queued run has started."""
+    if every_hours <= 0:
+        return False
+    since = now - dt.timedelta(hours=every_hours)
+    recent_run = MetricRun.objects.filter(started_at__gt=since).exclude(status=RunStatus.FAILED)
+    recent_request = AuditEvent.objects.filter(action="analytics.request_run", at__gt=since)
+    if recent_run.exists() or recent_request.exists():
+        return False
+    request_metrics_run(actor=None, trigger="schedule")
+    return True

@@ -21,6 +21,8 @@ def cmd_worker(args: argparse.Namespace) -> None:
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
+    if not args.batch:
+        threading.Thread(target=_schedule_loop, name="metrics-schedule", daemon=True).start()
     call_command(
         "db_worker",
         batch=args.batch,
@@ -29,6 +31,24 @@ def cmd_worker(args: argparse.Namespace) -> None:
         startup_delay=not args.batch,
         verbosity=1,
     )
+
+
+def _schedule_loop() -> None:
+    """Once a minute, queue the scheduled metrics run if one is due (its own DB connection)."""
+    import time
+
+    from django.conf import settings
+    from django.db import DatabaseError, connection
+    from django.utils import timezone
+
+    from clientbase.analytics.tasks import request_scheduled_run
+
+    while True:
+        try:
+            request_scheduled_run(now=timezone.now(), every_hours=settings.METRICS_EVERY_HOURS)
+        except DatabaseError:
+            connection.close()  # a busy or restarted database: try again next minute
+        time.sleep(60)
 
 
 def add_worker_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
