@@ -14,17 +14,17 @@ import pytest
 from clientbase.access.models import Role, User
 from clientbase.access.services import create_user
 from clientbase.analytics.models import AccountMetrics, MetricRun
+from tests.browser.pages import sign_in, watched_page
 from tests.browser.test_browser_tour import (
     CHROMIUM,
     CHROMIUM_ARGS,
     SCREENSHOTS,
-    VIEWPORT,
     _require_chromium,
 )
+from tests.browser.tour_data import PASSWORD
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture
@@ -63,19 +63,10 @@ def test_a_director_reads_the_dashboard_and_an_accounts_segments(
         browser: Any = playwright.chromium.launch(
             executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
         )
-        page = browser.new_context(viewport=VIEWPORT, locale=language).new_page()
-        problems: list[str] = []
-        page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda error: problems.append(str(error)))
-        page.add_init_script(
-            "document.addEventListener('securitypolicyviolation', e =>"
-            " console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`));"
-        )
+        _context, page, problems = watched_page(browser, language)
         try:
             page.goto(f"{live_server.url}/login/")
-            page.fill("input[name=username]", viewer.username)
-            page.fill("input[name=password]", PASSWORD)
-            page.click("form.stack button[type=submit]")
+            sign_in(page, viewer.username)
             page.wait_for_url("**/accounts/")
             page.goto(f"{live_server.url}/analytics/")
 

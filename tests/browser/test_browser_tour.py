@@ -16,7 +16,8 @@ from typing import Any
 
 import pytest
 
-from tests.browser.tour_data import PASSWORD, Tour, build_tour
+from tests.browser.pages import sign_in, watched_page
+from tests.browser.tour_data import Tour, build_tour
 
 # Playwright's sync API runs an event loop in this thread; the ORM work happens before it.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -29,7 +30,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--disable-gpu",
 ]
-VIEWPORT = {"width": 1366, "height": 900}
 SCREENSHOTS = Path(
     os.environ.get(
         "CLIENTBASE_SCREENSHOT_DIR", Path(__file__).resolve().parents[2] / "docs" / "screenshots"
@@ -74,22 +74,11 @@ def test_a_user_logs_in_searches_and_opens_an_account(
 ) -> None:
     viewer = tour.viewers[language]
     account = tour.featured[language]
-    context = browser.new_context(viewport=VIEWPORT, locale=language)
-    page = context.new_page()
-    problems: list[str] = []
-    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda error: problems.append(str(error)))
-    # Chromium logs CSP violations to the console too; this names the directive as well.
-    page.add_init_script(
-        "document.addEventListener('securitypolicyviolation', e =>"
-        " console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`));"
-    )
+    context, page, problems = watched_page(browser, language)
     try:
         page.goto(f"{live_server.url}/accounts/")
         assert "/login/" in page.url, "the account list must ask a visitor to log in"
-        page.fill("input[name=username]", viewer.username)
-        page.fill("input[name=password]", PASSWORD)
-        page.click("form.stack button[type=submit]")
+        sign_in(page, viewer.username)
         page.wait_for_url("**/accounts/")
 
         html = page.locator("html")
@@ -174,21 +163,11 @@ def test_a_director_is_warned_of_a_duplicate_and_reviews_the_queue(
     _plant_duplicates(tour)
     viewer = tour.viewers[language]
     existing = tour.featured[language]
-    context = browser.new_context(viewport=VIEWPORT, locale=language)
-    page = context.new_page()
-    problems: list[str] = []
-    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda error: problems.append(str(error)))
-    page.add_init_script(
-        "document.addEventListener('securitypolicyviolation', e =>"
-        " console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`));"
-    )
+    context, page, problems = watched_page(browser, language)
     rtl = "rtl" if language == "fa" else "ltr"
     try:
         page.goto(f"{live_server.url}/login/?next=/accounts/")
-        page.fill("input[name=username]", viewer.username)
-        page.fill("input[name=password]", PASSWORD)
-        page.click("form.stack button[type=submit]")
+        sign_in(page, viewer.username)
         page.wait_for_url("**/accounts/")
 
         page.click("a[href='/accounts/new/']")
@@ -272,20 +251,10 @@ def test_a_director_uploads_a_file_matches_columns_reads_the_report_and_fixes_a_
     upload = tmp_path / "suppliers.csv"
     upload.write_text(IMPORT_CSV, encoding="utf-8")
     viewer = tour.viewers[language]
-    context = browser.new_context(viewport=VIEWPORT, locale=language)
-    page = context.new_page()
-    problems: list[str] = []
-    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda error: problems.append(str(error)))
-    page.add_init_script(
-        "document.addEventListener('securitypolicyviolation', e =>"
-        " console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`));"
-    )
+    context, page, problems = watched_page(browser, language)
     try:
         page.goto(f"{live_server.url}/login/?next=/imports/")
-        page.fill("input[name=username]", viewer.username)
-        page.fill("input[name=password]", PASSWORD)
-        page.click("form.stack button[type=submit]")
+        sign_in(page, viewer.username)
         page.wait_for_url("**/imports/")
         page.click("a[href='/imports/new/']")
         page.wait_for_url("**/imports/new/")

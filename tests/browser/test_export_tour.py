@@ -13,17 +13,17 @@ import pytest
 from clientbase.access.models import Role
 from clientbase.access.services import create_user
 from clientbase.accounts.models import Account
+from tests.browser.pages import VIEWPORT, sign_in
 from tests.browser.test_browser_tour import (
     CHROMIUM,
     CHROMIUM_ARGS,
     SCREENSHOTS,
-    VIEWPORT,
     _require_chromium,
 )
+from tests.browser.tour_data import PASSWORD
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "correct horse battery staple"
 
 
 @pytest.mark.parametrize("language", ["en", "fa"])
@@ -58,9 +58,7 @@ def test_a_director_exports_a_large_list_and_downloads_it_when_ready(
         page.on("pageerror", lambda error: problems.append(str(error)))
         try:
             page.goto(f"{live_server.url}/login/")
-            page.fill("input[name=username]", "exporter")
-            page.fill("input[name=password]", PASSWORD)
-            page.click("form.stack button[type=submit]")
+            sign_in(page, "exporter")
             page.wait_for_url("**/accounts/")
             page.fill("input[name=q]", "steel")
             page.wait_for_function(

@@ -11,8 +11,9 @@ import pytest
 
 from clientbase.accounts.models import Account
 from clientbase.analytics.tests.segment_fixtures import finished_run
-from tests.browser.test_browser_tour import SCREENSHOTS, VIEWPORT, browser, tour  # noqa: F401
-from tests.browser.tour_data import PASSWORD, Tour
+from tests.browser.pages import sign_in, watched_page
+from tests.browser.test_browser_tour import SCREENSHOTS, browser, tour  # noqa: F401
+from tests.browser.tour_data import Tour
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 NAMES = {"en": "Active buyers", "ru": "Активные покупатели", "fa": "خریداران فعال"}
@@ -37,20 +38,10 @@ def test_a_director_builds_and_saves_a_segment(
     )
     threshold = str(100 * (len(accounts) // 3))
     viewer = tour.viewers[language]
-    context = browser.new_context(viewport=VIEWPORT, locale=language)
-    page = context.new_page()
-    problems: list[str] = []
-    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda error: problems.append(str(error)))
-    page.add_init_script(
-        "document.addEventListener('securitypolicyviolation', e =>"
-        " console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`));"
-    )
+    context, page, problems = watched_page(browser, language)
     try:
         page.goto(f"{live_server.url}/login/?next=/segments/new/")
-        page.fill("input[name=username]", viewer.username)
-        page.fill("input[name=password]", PASSWORD)
-        page.click("form.stack button[type=submit]")
+        sign_in(page, viewer.username)
         page.wait_for_url("**/segments/new/")
         assert page.locator("html").get_attribute("dir") == ("rtl" if language == "fa" else "ltr")
         everyone = _count(page)  # status is any of… nothing typed yet: a message, or a count
