@@ -24,6 +24,7 @@ from clientbase.accounts.models import (
 from clientbase.accounts.selectors import require_workable_account
 from clientbase.core.text import e164, fold
 from clientbase.identity.name_index import refresh_name_keys
+from clientbase.privacy.sealing import seal_personal
 
 __all__ = ["merge_accounts", "undo_merge"]  # merging lives in its own module (size)
 
@@ -197,7 +198,11 @@ def create_contact(
             actor=actor,
             action="contact.create",
             obj=contact,
-            changes={"full_name": full_name, "account": account.pk if account else None},
+            # The name goes in sealed with the person's key: erasure shreds the key.
+            changes=seal_personal(
+                contact_id=contact.pk,
+                changes={"full_name": full_name, "account": account.pk if account else None},
+            ),
         )
     return contact
 
