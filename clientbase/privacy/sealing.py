@@ -54,13 +54,20 @@ def seal_value(contact_id: int, value: Any, *, key: bytes | None = None) -> dict
     }
 
 
-def seal_personal(*, contact_id: int, changes: dict[str, Any]) -> dict[str, Any]:
+def seal_personal(
+    *,
+    contact_id: int,
+    changes: dict[str, Any],
+    fields: Iterable[str] = PERSONAL_FIELDS,
+) -> dict[str, Any]:
     """`changes` with every personal field's value (or [old, new] pair) sealed; other fields
-    as they were. Empty values are left plain: they say nothing about anyone."""
+    as they were. Empty values are left plain: they say nothing about anyone. `fields` names
+    free-text fields that talk about the person (an activity's subject, a deal's title)."""
+    personal = frozenset(fields)
     key: bytes | None = None
     sealed: dict[str, Any] = {}
     for name, value in changes.items():
-        if name in PERSONAL_FIELDS and _has_content(value):
+        if name in personal and _has_content(value):
             key = key if key is not None else subject_key(contact_id)
             sealed[name] = seal_value(contact_id, value, key=key)
         else:

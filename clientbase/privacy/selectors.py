@@ -119,9 +119,7 @@ def subject_data(*, actor: User, contact: Contact) -> dict[str, Any]:
     )
     deals = list(Deal.objects.filter(contact=contact).select_related("owner").order_by("pk"))
     history = list(
-        RecordHistory.objects.filter(model="accounts.contact", object_id=contact.pk).order_by(
-            "pk"
-        )
+        RecordHistory.objects.filter(model="accounts.contact", object_id=contact.pk).order_by("pk")
     )
     consent_ids = [str(c.pk) for c in consents]
     events = list(
@@ -202,8 +200,7 @@ def subject_data(*, actor: User, contact: Contact) -> dict[str, Any]:
             for d in deals
         ],
         "import_history": [
-            {"batch_id": h.batch_id, "field": h.field, "old": h.old, "new": h.new}
-            for h in history
+            {"batch_id": h.batch_id, "field": h.field, "old": h.old, "new": h.new} for h in history
         ],
         "audit": [
             {
