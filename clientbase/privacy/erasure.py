@@ -214,7 +214,11 @@ def erase_contact(
     if len(reason) > 300:
         raise ValidationError({"reason": "keep the reason under 300 characters"})
     with transaction.atomic():
-        locked = Contact.objects.select_for_update().select_related("account").get(pk=contact.pk)
+        locked = (
+            Contact.objects.select_for_update(of=("self",))
+            .select_related("account")
+            .get(pk=contact.pk)
+        )
         if erasure_act(locked) is not None:
             raise ValidationError({"contact": "this person's data was already erased"})
         ids = identifiers_of(locked)
