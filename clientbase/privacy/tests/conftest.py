@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from django.test import Client
 
 from clientbase.access.models import Role, User
 from clientbase.access.services import create_user
@@ -68,3 +69,14 @@ def texts(db: None) -> dict[str, ConsentText]:
             "fa": "من با پردازش داده‌های شخصی‌ام موافقم.",
         }.items()
     }
+
+
+@pytest.fixture
+def login(client: Client) -> Callable[[User], Client]:
+    """Sign `user` in on the test client and return the client."""
+
+    def sign_in(user: User) -> Client:
+        client.force_login(user)
+        return client
+
+    return sign_in

@@ -33,7 +33,7 @@ def places_holding(*needles: str) -> list[str]:
                 c.name for c in connection.introspection.get_table_description(cursor, table)
             ]
             quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
-            cursor.execute(f"SELECT {quoted} FROM {connection.ops.quote_name(table)}")  # noqa: S608
+            cursor.execute(f"SELECT {quoted} FROM {connection.ops.quote_name(table)}")
             for row in cursor.fetchall():
                 for column, value in zip(columns, row, strict=True):
                     if value is None:
