@@ -52,6 +52,19 @@ def erasure_act(contact: Contact) -> DestructionAct | None:
     ).first()
 
 
+def erased_external_ids(*, source_system: str, external_ids: list[str]) -> set[str]:
+    """Which of a source's contact ids belong to people whose data was erased (imports skip
+    them, so a re-import does not bring an erased person back)."""
+    if not external_ids:
+        return set()
+    erased = DestructionAct.objects.filter(subject_type="accounts.contact").values("subject_id")
+    return set(
+        Contact.objects.filter(
+            source_system=source_system, external_id__in=external_ids, pk__in=erased
+        ).values_list("external_id", flat=True)
+    )
+
+
 @dataclass(frozen=True)
 class ConsentState:
     purpose: str

@@ -232,3 +232,27 @@ def test_nothing_is_erased_when_the_audit_fails(
     assert person.full_name == NAME
     assert SubjectKey.objects.filter(contact=person).exists()
     assert not DestructionAct.objects.exists()
+
+
+def test_re_importing_the_source_row_does_not_bring_the_person_back(
+    person: Contact, account: Account, director: User
+) -> None:
+    from clientbase.accounts.services import import_contacts
+
+    Contact.objects.filter(pk=person.pk).update(source_system="amocrm", external_id="c-17")
+    erase_contact(actor=director, contact=person, legal_basis="subject_request")
+    batch = ImportBatch.objects.create(source_system="amocrm", target="contacts")
+
+    outcome = import_contacts(
+        actor=None,
+        source_system="amocrm",
+        batch_id=batch.pk,
+        records=[
+            {"external_id": "c-17", "full_name": NAME, "email": EMAIL, "account_id": account.pk}
+        ],
+    )
+
+    person.refresh_from_db()
+    assert person.full_name == ERASED
+    assert outcome.unchanged == 1
+    assert not Contact.objects.filter(full_name=NAME).exists()
