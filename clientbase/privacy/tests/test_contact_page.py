@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from clientbase.access.models import User
@@ -77,3 +79,31 @@ def test_it_answers_an_anonymous_visitor_with_the_login_page(
 
     assert response.status_code == 302
     assert "/login/" in response["Location"]
+
+
+def test_the_contact_page_costs_the_same_queries_for_one_consent_or_many(
+    person: Contact, owner: User, login: Login, texts: dict[str, ConsentText]
+) -> None:
+    client = login(owner)
+    url = reverse("web:contact_detail", args=[person.pk])
+
+    def consent() -> None:
+        record_consent(
+            actor=owner,
+            contact=person,
+            purpose="personal_data",
+            granted=True,
+            channel="web form",
+            language="ru",
+        )
+
+    consent()
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    for _ in range(4):
+        consent()
+
+    with CaptureQueriesContext(connection) as five:
+        client.get(url)
+
+    assert len(five) == len(one)

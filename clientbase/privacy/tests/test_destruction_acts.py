@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from clientbase.access.models import User
-from clientbase.accounts.models import Contact
+from clientbase.accounts.models import Account, Contact
+from clientbase.accounts.services import create_contact
 from clientbase.privacy.erasure import erase_contact
 from clientbase.privacy.models import DestructionAct
 from clientbase.privacy.tests.conftest import NAME
@@ -65,3 +68,25 @@ def test_others_may_not_read_the_log(
 
     assert client.get(reverse("web:destruction_act_list")).status_code == 403
     assert client.get(reverse("web:destruction_act", args=[act.pk])).status_code == 403
+
+
+def test_the_log_costs_the_same_queries_for_one_act_or_many(
+    act: DestructionAct,
+    account: Account,
+    owner: User,
+    director: User,
+    login: Login,
+) -> None:
+    client = login(director)
+    url = reverse("web:destruction_act_list")
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    for n in range(3):
+        other = create_contact(actor=owner, account=account, full_name=f"Person {n}")
+        erase_contact(actor=director, contact=other, legal_basis="purpose_achieved")
+
+    with CaptureQueriesContext(connection) as four:
+        response = client.get(url)
+
+    assert response.content.decode().count("PD-") >= 4
+    assert len(four) == len(one)
