@@ -63,12 +63,12 @@ class LegalBasis(models.TextChoices):
 
 
 # The articles each basis rests on, printed on the act.
-LEGAL_BASIS_ARTICLES: dict[str, str] = {
-    LegalBasis.SUBJECT_REQUEST: "152-FZ art. 14, 21(3); GDPR art. 17(1)",
-    LegalBasis.CONSENT_WITHDRAWN: "152-FZ art. 9(2), 21(5); GDPR art. 17(1)(b)",
-    LegalBasis.PURPOSE_ACHIEVED: "152-FZ art. 21(4); GDPR art. 17(1)(a)",
-    LegalBasis.RETENTION_EXPIRED: "152-FZ art. 5(7); GDPR art. 5(1)(e)",
-    LegalBasis.UNLAWFUL: "152-FZ art. 21(3); GDPR art. 17(1)(d)",
+LEGAL_BASIS_ARTICLES: dict[str, Any] = {
+    LegalBasis.SUBJECT_REQUEST: _("152-FZ art. 14, 21(3); GDPR art. 17(1)"),
+    LegalBasis.CONSENT_WITHDRAWN: _("152-FZ art. 9(2), 21(5); GDPR art. 17(1)(b)"),
+    LegalBasis.PURPOSE_ACHIEVED: _("152-FZ art. 21(4); GDPR art. 17(1)(a)"),
+    LegalBasis.RETENTION_EXPIRED: _("152-FZ art. 5(7); GDPR art. 5(1)(e)"),
+    LegalBasis.UNLAWFUL: _("152-FZ art. 21(3); GDPR art. 17(1)(d)"),
 }
 
 

@@ -206,7 +206,7 @@ def destruction_act(request: HttpRequest, act_id: int) -> HttpResponse:
             "act_language": language,
             "act_bidi": language == "fa",
             "basis_label": str(LegalBasis(act.legal_basis).label),
-            "basis_articles": LEGAL_BASIS_ARTICLES.get(act.legal_basis, ""),
+            "basis_articles": str(LEGAL_BASIS_ARTICLES.get(act.legal_basis, "")),
             "categories": categories,
             "counts": [(str(COUNT_LABELS.get(k, k)), v) for k, v in act.counts.items() if v],
         }

@@ -35,7 +35,7 @@ def test_the_act_prints_in_russian_with_the_title_the_law_names(
     assert response.status_code == 200
     assert "Акт об уничтожении персональных данных" in page
     assert act.number in page
-    assert "152-FZ" in page
+    assert "152-ФЗ" in page
     assert NAME not in page
 
 
