@@ -16,16 +16,13 @@ It cannot be undone.
 
 from __future__ import annotations
 
-import json
 import re
 import uuid
-from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Q, TextField
+from django.db.models import TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
@@ -37,6 +34,7 @@ from clientbase.activities.models import Activity
 from clientbase.exports.models import Export
 from clientbase.identity.name_index import refresh_name_keys
 from clientbase.imports.models import ParkedRow, RecordHistory
+from clientbase.privacy.identifiers import Identifiers, identifiers_of, mentions
 from clientbase.privacy.models import DestructionAct, LegalBasis
 from clientbase.privacy.sealing import ERASED, PERSONAL_FIELDS, shred
 from clientbase.privacy.selectors import ERASE, PERSONAL_DATA, erasure_act, get_contact
@@ -53,39 +51,6 @@ FREE_TEXT: tuple[tuple[type[models.Model], tuple[str, ...], tuple[str, ...]], ..
 )
 
 CATEGORIES = ("full_name", "position", "phone", "email", "phones", "emails", "messengers")
-MIN_IDENTIFIER = 3  # shorter strings would match everywhere and identify no one
-
-
-@dataclass(frozen=True)
-class _Identifiers:
-    values: tuple[str, ...]
-
-    @property
-    def pattern(self) -> re.Pattern[str]:
-        return re.compile("|".join(re.escape(v) for v in self.values), re.IGNORECASE)
-
-    def forms(self) -> list[str]:
-        """Each value as typed and as JSON text stores it (SQLite keeps \\u escapes)."""
-        found: list[str] = []
-        for value in self.values:
-            for form in (value, json.dumps(value)[1:-1]):
-                if form not in found:
-                    found.append(form)
-        return found
-
-
-def identifiers_of(contact: Contact) -> _Identifiers:
-    raw: list[str] = [contact.full_name, contact.email, contact.phone]
-    raw += [str(v) for v in contact.phones or []]
-    raw += [str(v) for v in contact.emails or []]
-    raw += [str(v) for v in (contact.messengers or {}).values()]
-    values: list[str] = []
-    for value in raw:
-        value = value.strip()
-        if len(value) >= MIN_IDENTIFIER and value != ERASED and value not in values:
-            values.append(value)
-    # Longest first, so "Ivan Petrov" is replaced whole before any shorter value inside it.
-    return _Identifiers(tuple(sorted(values, key=len, reverse=True)))
 
 
 def _scrub_text(text: str, pattern: re.Pattern[str]) -> str:
@@ -102,18 +67,7 @@ def _scrub_json(value: Any, pattern: re.Pattern[str]) -> Any:
     return value
 
 
-def _mentions(fields: Iterable[str], json_fields: Iterable[str], ids: _Identifiers) -> Q:
-    condition = Q(pk__in=[])
-    for field in fields:
-        for value in ids.values:
-            condition |= Q(**{f"{field}__icontains": value})
-    for field in json_fields:
-        for form in ids.forms():
-            condition |= Q(**{f"_text_{field}__contains": form})
-    return condition
-
-
-def _scrub_free_text(ids: _Identifiers, contact: Contact) -> dict[str, int]:
+def _scrub_free_text(ids: Identifiers, contact: Contact) -> dict[str, int]:
     counts: dict[str, int] = {}
     if not ids.values:
         return counts
@@ -121,7 +75,7 @@ def _scrub_free_text(ids: _Identifiers, contact: Contact) -> dict[str, int]:
     for model, fields, json_fields in FREE_TEXT:
         rows = model._default_manager.annotate(
             **{f"_text_{f}": Cast(f, TextField()) for f in json_fields}
-        ).filter(_mentions(fields, json_fields, ids))
+        ).filter(mentions(fields, json_fields, ids))
         changed = 0
         for row in rows.select_for_update(of=("self",)):
             updates: list[str] = []
@@ -178,7 +132,7 @@ def _anonymise(contact: Contact) -> list[str]:
     return held
 
 
-def _audit_copies(contact: Contact, ids: _Identifiers) -> tuple[int, int]:
+def _audit_copies(contact: Contact, ids: Identifiers) -> tuple[int, int]:
     """(audit rows about the person, of them rows still holding a plain copy). Plain copies
     exist only from before values were sealed; the append-only trail keeps them until its own
     retention ends, and the act says how many."""
@@ -187,7 +141,7 @@ def _audit_copies(contact: Contact, ids: _Identifiers) -> tuple[int, int]:
     if ids.values:
         plain = (
             AuditEvent.objects.annotate(_text_changes=Cast("changes", TextField()))
-            .filter(_mentions((), ("changes",), ids))
+            .filter(mentions((), ("changes",), ids))
             .count()
         )
     return about.count(), plain

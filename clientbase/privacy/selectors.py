@@ -17,6 +17,7 @@ from clientbase.accounts.models import Consent, ConsentPurpose, Contact
 from clientbase.accounts.selectors import visible_accounts
 from clientbase.activities.models import Activity
 from clientbase.imports.models import RecordHistory
+from clientbase.privacy.identifiers import identifiers_of, mentions
 from clientbase.privacy.models import ConsentText, DestructionAct
 from clientbase.privacy.sealing import reveal_many
 from clientbase.sales.models import Deal
@@ -127,10 +128,18 @@ def subject_data(*, actor: User, contact: Contact) -> dict[str, Any]:
     require(actor, EXPORT, PERSONAL_DATA)
     contact = get_contact(actor=actor, contact_id=contact.pk)
     consents = consent_history(actor=actor, contact=contact)
+    # Linked to the person, or naming them in their text (a call logged on the account).
+    ids = identifiers_of(contact)
     activities = list(
-        Activity.objects.filter(contact=contact).select_related("owner").order_by("pk")
+        Activity.objects.filter(Q(contact=contact) | mentions(("subject", "outcome"), (), ids))
+        .select_related("owner")
+        .order_by("pk")
     )
-    deals = list(Deal.objects.filter(contact=contact).select_related("owner").order_by("pk"))
+    deals = list(
+        Deal.objects.filter(Q(contact=contact) | mentions(("title", "lost_reason"), (), ids))
+        .select_related("owner")
+        .order_by("pk")
+    )
     history = list(
         RecordHistory.objects.filter(model="accounts.contact", object_id=contact.pk).order_by("pk")
     )

@@ -76,3 +76,15 @@ def test_after_erasure_the_export_shows_only_the_mask(person: Contact, director:
     assert data["erased"] is True
     assert NAME not in json.dumps(data, ensure_ascii=False)
     assert EMAIL not in json.dumps(data, ensure_ascii=False)
+
+
+def test_it_finds_activities_that_name_the_person_without_being_linked_to_them(
+    person: Contact, account: Account, owner: User, director: User
+) -> None:
+    subject = f"Send the price list to {EMAIL}"
+    plan_activity(actor=owner, kind="note", subject=subject, account=account)
+    plan_activity(actor=owner, kind="note", subject="Order paper", account=account)
+
+    data = export_subject_data(actor=director, contact=person, fmt="json")
+
+    assert [a["subject"] for a in data["activities"]] == [subject]
