@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "clientbase.identity",
     "clientbase.analytics",
     "clientbase.questionnaires",
+    "clientbase.privacy",
     "clientbase.web",
     "clientbase.api",
     "django_tasks_db",

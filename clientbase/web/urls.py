@@ -9,6 +9,7 @@ from clientbase.web import (
     imports,
     new_account,
     parked,
+    privacy,
     questionnaires,
     segments,
     views,
@@ -87,4 +88,18 @@ urlpatterns += [
     path("segments/movements/", segments.segment_movements_page, name="segment_movements"),
     path("segments/<int:segment_id>/edit/", segments.segment_edit, name="segment_edit"),
     path("segments/<int:segment_id>/delete/", segments.segment_delete, name="segment_delete"),
+]
+
+# Personal data (issue 5, privacy): contact page with consent, subject export, erasure, acts.
+urlpatterns += [
+    path("contacts/<int:contact_id>/", privacy.contact_detail, name="contact_detail"),
+    path("contacts/<int:contact_id>/consents/", privacy.contact_consent, name="contact_consent"),
+    path(
+        "contacts/<int:contact_id>/subject-export/",
+        privacy.contact_subject_export,
+        name="contact_subject_export",
+    ),
+    path("contacts/<int:contact_id>/erase/", privacy.contact_erase, name="contact_erase"),
+    path("privacy/acts/", privacy.destruction_act_list, name="destruction_act_list"),
+    path("privacy/acts/<int:act_id>/", privacy.destruction_act, name="destruction_act"),
 ]
