@@ -105,6 +105,12 @@ ROLE_RIGHTS: dict[str, frozenset[tuple[str, str]]] = {
     Role.AUDITOR: frozenset(),
 }
 
+# People management (lift sign-in locks, offboard a user): administrators and sales directors.
+MANAGE = "manage"
+USERS = "users"
+for _role in (Role.ADMIN, Role.DIRECTOR):
+    ROLE_RIGHTS[_role] = ROLE_RIGHTS[_role] | {(MANAGE, USERS)}
+
 
 def can(user: object, action: str, object_type: str) -> bool:
     """Whether `user` holds the right to `action` on `object_type` (e.g. export accounts)."""
