@@ -42,12 +42,14 @@ def test_a_name_locks_again_for_longer_after_the_first_lock_ends(
 ) -> None:
     first = fail_until_locked(client, "owner", settings)
     assert first.lockouts == 1
-    assert first.locked_until is not None and first.last_failure_at is not None
+    assert first.locked_until is not None
+    assert first.last_failure_at is not None
     first_length = (first.locked_until - first.last_failure_at).total_seconds()
     expire(first)
     second = fail_until_locked(client, "owner", settings)
     assert second.lockouts == 2
-    assert second.locked_until is not None and second.last_failure_at is not None
+    assert second.locked_until is not None
+    assert second.last_failure_at is not None
     second_length = (second.locked_until - second.last_failure_at).total_seconds()
     assert second_length == 2 * first_length == 2 * settings.LOGIN_LOCKOUT_BASE_SECONDS
 
