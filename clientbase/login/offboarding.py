@@ -218,7 +218,9 @@ def offboard_user(
             changes={
                 "rule": rule,
                 "receivers": [r.pk for r in plan.receivers],
-                **{f"{kind}s": n for kind, n in plan.counts().items()},
+                "accounts": plan.counts()["account"],
+                "deals": plan.counts()["deal"],
+                "tasks": plan.counts()["activity"],
                 "tokens_revoked": tokens,
                 "sessions_ended": sessions,
                 "reason": reason,
@@ -231,10 +233,12 @@ def _handoff_task(*, actor: User, user: User, receiver: User, counts: dict[str, 
     with translation.override(receiver.language):
         subject = _(
             "Handoff from %(user)s: %(accounts)d accounts, %(deals)d open deals, "
-            "%(activities)d open tasks"
+            "%(tasks)d open tasks"
         ) % {
             "user": user.get_full_name() or user.get_username(),
-            **{f"{kind}s": n for kind, n in counts.items()},
+            "accounts": counts["account"],
+            "deals": counts["deal"],
+            "tasks": counts["activity"],
         }
     return plan_activity(
         actor=actor,
