@@ -105,4 +105,9 @@ urlpatterns += [
     path("users/", users.user_list, name="user_list"),
     path("users/unlock/", users.user_unlock, name="user_unlock"),
     path("users/<int:user_id>/offboard/", users.user_offboard, name="user_offboard"),
+    path(
+        "users/<int:user_id>/two-factor/reset/",
+        users.user_two_factor_reset,
+        name="user_two_factor_reset",
+    ),
 ]

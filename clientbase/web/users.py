@@ -19,6 +19,7 @@ from clientbase.login.models import TwoFactor
 from clientbase.login.offboarding import Rule, offboard_user, plan_offboarding
 from clientbase.login.selectors import active_locks, username_key
 from clientbase.login.services import unlock
+from clientbase.login.two_factor_services import disable_two_factor
 from clientbase.web.auth import member_required
 from clientbase.web.views import acting_user
 
@@ -128,3 +129,20 @@ def user_offboard(request: HttpRequest, user_id: int) -> HttpResponseBase:
         except ValidationError as problem:
             form.add_error(None, problem)
     return render(request, "web/users/offboard.html", context)
+
+
+@member_required
+@require_POST
+def user_two_factor_reset(request: HttpRequest, user_id: int) -> HttpResponseBase:
+    """Turn a user's second factor off (a lost phone); they set it up again when they sign in."""
+    actor = acting_user(request)
+    require(actor, MANAGE, USERS)
+    person = User.objects.filter(pk=user_id).first()
+    if person is None:
+        raise Http404
+    disable_two_factor(actor=actor, user=person)
+    messages.success(
+        request,
+        _("Two-factor sign-in is reset for %(user)s.") % {"user": person.get_username()},
+    )
+    return redirect("web:user_list")

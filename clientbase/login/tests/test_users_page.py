@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+import pyotp
 import pytest
 from django.test import Client
 from django.urls import reverse
 
 from clientbase.access.models import AuditEvent, User
 from clientbase.access.services import create_user
-from clientbase.login.selectors import locked_until, username_key
+from clientbase.login import two_factor_services as tf
+from clientbase.login.selectors import has_two_factor, locked_until, username_key
 from clientbase.login.tests.support import post_login
 from conftest import PASSWORD
 
@@ -55,3 +57,25 @@ def test_the_list_takes_a_fixed_number_of_queries(
     client.force_login(director)
     with django_assert_max_num_queries(8):
         assert client.get(reverse("web:user_list")).status_code == 200
+
+
+def test_an_administrator_resets_a_lost_second_factor(
+    client: Client, owner: User, director: User
+) -> None:
+    secret = tf.begin_enrolment(actor=owner).secret
+    tf.confirm_enrolment(actor=owner, code=pyotp.TOTP(secret).now())
+    client.force_login(director)
+    assert "Reset two-factor" in client.get(reverse("web:user_list")).content.decode()
+    response = client.post(reverse("web:user_two_factor_reset", args=[owner.pk]))
+    assert response["Location"] == reverse("web:user_list")
+    assert not has_two_factor(owner)
+
+
+def test_it_rejects_resetting_a_second_factor_without_the_right(
+    client: Client, owner: User, teammate: User
+) -> None:
+    secret = tf.begin_enrolment(actor=owner).secret
+    tf.confirm_enrolment(actor=owner, code=pyotp.TOTP(secret).now())
+    client.force_login(teammate)
+    assert client.post(reverse("web:user_two_factor_reset", args=[owner.pk])).status_code == 403
+    assert has_two_factor(owner)

@@ -42,7 +42,9 @@ SAMPLE_ARGS.update(
 )
 SAMPLE_ARGS["analytics_csv"] = ["rfm"]
 SAMPLE_ARGS.update({name: [1] for name in ("segment_edit", "segment_delete")})
-SAMPLE_ARGS.update({name: [1] for name in ("api_token_revoke", "user_offboard")})
+SAMPLE_ARGS.update(
+    {name: [1] for name in ("api_token_revoke", "user_offboard", "user_two_factor_reset")}
+)
 
 
 def test_the_login_page_asks_for_a_username_and_password(client: Client) -> None:
