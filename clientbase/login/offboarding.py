@@ -180,7 +180,11 @@ def offboard_user(
     """Deactivate `user`, end their sessions, revoke their tokens, hand their book over by
     `rule` with a handoff task per receiver; all audited, all or nothing."""
     with transaction.atomic():
-        user = User.objects.select_for_update().select_related("team__lead").get(pk=user.pk)
+        user = (
+            User.objects.select_for_update(of=("self",))
+            .select_related("team__lead")
+            .get(pk=user.pk)
+        )
         plan = plan_offboarding(actor=actor, user=user, rule=rule, named=named)
         was_active = user.is_active
         user.is_active = False
