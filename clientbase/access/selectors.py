@@ -105,6 +105,12 @@ ROLE_RIGHTS: dict[str, frozenset[tuple[str, str]]] = {
     Role.AUDITOR: frozenset(),
 }
 
+# People management (lift sign-in locks, offboard a user): administrators and sales directors.
+MANAGE = "manage"
+USERS = "users"
+for _role in (Role.ADMIN, Role.DIRECTOR):
+    ROLE_RIGHTS[_role] = ROLE_RIGHTS[_role] | {(MANAGE, USERS)}
+
 
 # Personal-data rights (privacy): the subject access export and erasure for administrators
 # and sales directors (acting as the data protection officer); the destruction log also for
