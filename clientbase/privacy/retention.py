@@ -1,8 +1,8 @@
 """The retention schedule: contacts whose data has been kept past its rule are anonymised.
 
 Rules (privacy.RetentionRule, one per kind):
-- inactive_contact: no change to the contact, no activity with them and no consent record for
-  `days` days, and no current consent to the processing of personal data;
+- inactive_contact: no change to the contact, no activity or deal with them and no consent
+  record for `days` days, and no current consent to the processing of personal data;
 - consent_withdrawn: the newest consent to the processing of personal data is a withdrawal,
   older than `days` days.
 Each expired contact is erased (erasure.erase_contact, trigger "retention") and gets its act;
@@ -25,6 +25,7 @@ from clientbase.accounts.models import Consent, ConsentPurpose, Contact
 from clientbase.activities.models import Activity
 from clientbase.privacy.erasure import erase_contact
 from clientbase.privacy.models import DestructionAct, LegalBasis, RetentionKind, RetentionRule
+from clientbase.sales.models import Deal
 
 RUN_ACTION = "privacy.retention_run"
 
@@ -61,6 +62,9 @@ def inactive_contacts(*, now: dt.datetime, days: int) -> QuerySet[Contact]:
         .values("updated_at")[:1]
     )
     last_consent = Consent.objects.filter(contact=OuterRef("pk")).order_by("-at").values("at")[:1]
+    last_deal = (
+        Deal.objects.filter(contact=OuterRef("pk")).order_by("-updated_at").values("updated_at")[:1]
+    )
     granted = _latest_personal_data_consent().values("granted")[:1]
     return (
         Contact.objects.filter(_not_erased())
@@ -69,6 +73,7 @@ def inactive_contacts(*, now: dt.datetime, days: int) -> QuerySet[Contact]:
                 "updated_at",
                 Coalesce(Subquery(last_activity), "updated_at"),
                 Coalesce(Subquery(last_consent), "updated_at"),
+                Coalesce(Subquery(last_deal), "updated_at"),
             ),
             consent_granted=Coalesce(Subquery(granted), False),
         )

@@ -30,7 +30,11 @@ LANGUAGE_CHOICES = [("ru", "Русский"), ("en", "English"), ("fa", "فار�
 
 
 class ConsentForm(forms.Form):
-    purpose = forms.ChoiceField(label=_("Purpose"), choices=ConsentPurpose.choices)
+    purpose = forms.ChoiceField(
+        label=_("Purpose"),
+        choices=ConsentPurpose.choices,
+        initial=ConsentPurpose.PERSONAL_DATA,
+    )
     granted = forms.TypedChoiceField(
         label=_("Decision"),
         choices=[("1", _("Granted")), ("0", _("Withdrawn"))],
@@ -82,7 +86,8 @@ def _contact_context(actor: User, contact: Contact, **extra: Any) -> dict[str, A
         "may_export": can(actor, selectors.EXPORT, selectors.PERSONAL_DATA),
         "may_erase": act is None and can(actor, selectors.ERASE, selectors.PERSONAL_DATA),
         "may_view_act": can(actor, selectors.VIEW, selectors.DESTRUCTION_ACTS),
-        "consent_form": extra.pop("consent_form", None) or ConsentForm(),
+        "consent_form": extra.pop("consent_form", None)
+        or ConsentForm(initial={"language": translation.get_language()}),
         **extra,
     }
 

@@ -107,3 +107,15 @@ def test_the_contact_page_costs_the_same_queries_for_one_consent_or_many(
         client.get(url)
 
     assert len(five) == len(one)
+
+
+def test_a_contact_without_an_account_is_seen_only_by_all_records_roles(
+    owner: User, director: User, login: Login
+) -> None:
+    from clientbase.accounts.services import create_contact
+
+    loner = create_contact(actor=None, account=None, full_name="Free Agent")
+    url = reverse("web:contact_detail", args=[loner.pk])
+
+    assert login(owner).get(url).status_code == 404
+    assert login(director).get(url).status_code == 200

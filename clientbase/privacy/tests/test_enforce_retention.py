@@ -11,6 +11,7 @@ from django.utils import timezone
 from clientbase.access.models import AuditEvent, User
 from clientbase.accounts.models import Account, Contact
 from clientbase.accounts.services import create_contact
+from clientbase.activities.models import Activity
 from clientbase.privacy.models import ConsentText, DestructionAct
 from clientbase.privacy.retention import enforce_retention, run_if_due
 from clientbase.privacy.sealing import ERASED
@@ -132,3 +133,17 @@ def test_changing_a_rule_is_audited_and_bad_rules_are_refused(
 
     with pytest.raises(PermissionDenied):
         set_retention_rule(actor=owner, kind="inactive_contact", days=10)
+
+
+def test_a_recent_activity_with_the_person_keeps_them(
+    person: Contact, account: Account, owner: User
+) -> None:
+    from clientbase.activities.services import plan_activity
+
+    Contact.objects.filter(pk=person.pk).update(updated_at=timezone.now() - LATER)
+    call = plan_activity(actor=owner, kind="call", subject="Call", account=account, contact=person)
+    set_retention_rule(actor=None, kind="inactive_contact", days=30)
+
+    assert enforce_retention(now=timezone.now()).total == 0
+    Activity.objects.filter(pk=call.pk).update(updated_at=timezone.now() - LATER)
+    assert enforce_retention(now=timezone.now()).expired == {"inactive_contact": [person.pk]}
