@@ -281,6 +281,10 @@ def build_parser() -> argparse.ArgumentParser:
     from clientbase.analytics.commands import add_analytics_parsers
 
     add_analytics_parsers(commands)
+
+    from clientbase.access.commands import add_audit_parser
+
+    add_audit_parser(commands)
     return parser
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import models, transaction
 
+from clientbase.access.audit_trail import append
 from clientbase.access.models import AuditEvent, Role, Team, User
 
 
@@ -18,11 +19,12 @@ def record_audit(
     object_id: str = "",
     changes: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append one audit row. Call it inside the transaction of the write it describes."""
+    """Append one audit row. Call it inside the transaction of the write it describes, as
+    its last statement: on PostgreSQL the row takes the audit chain's lock until commit."""
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
-    return AuditEvent.objects.create(
+    return append(
         actor=actor,
         action=action,
         object_type=object_type,
