@@ -68,12 +68,13 @@ def test_it_rejects_deleting_every_audit_row_in_raw_sql(event: AuditEvent) -> No
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has no TRUNCATE")
 def test_it_rejects_truncating_the_audit_table(event: AuditEvent) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the row's foreign key, checked now
     with (
         pytest.raises(DatabaseError, match="append-only"),
         transaction.atomic(),
         connection.cursor() as cursor,
     ):
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the row's foreign key, checked now
         cursor.execute("TRUNCATE access_auditevent")
 
     assert AuditEvent.objects.filter(pk=event.pk).exists()
