@@ -33,6 +33,20 @@ def record_audit(
     )
 
 
+def record_view(
+    *, actor: User, obj: models.Model, channel: str, shown: dict[str, Any] | None = None
+) -> AuditEvent:
+    """Record that `actor` opened the page (or API record) of `obj`: one row, written in its
+    own short transaction. `shown` names related records the page also revealed (contacts)."""
+    label = obj._meta.model_name or "record"
+    return record_audit(
+        actor=actor,
+        action=f"{label}.view",
+        obj=obj,
+        changes={"channel": channel, **(shown or {})},
+    )
+
+
 def jsonable(value: Any) -> Any:
     """A value as it is written into an audit diff."""
     if value is None or isinstance(value, bool | int | str | float):

@@ -4,6 +4,7 @@ from django.urls import path
 
 from clientbase.web import (
     analytics,
+    audit,
     duplicates,
     exports,
     imports,
@@ -87,4 +88,9 @@ urlpatterns += [
     path("segments/movements/", segments.segment_movements_page, name="segment_movements"),
     path("segments/<int:segment_id>/edit/", segments.segment_edit, name="segment_edit"),
     path("segments/<int:segment_id>/delete/", segments.segment_delete, name="segment_delete"),
+]
+
+# The audit trail (issue 5): auditors and administrators only.
+urlpatterns += [
+    path("audit/", audit.audit_log, name="audit_log"),
 ]
