@@ -60,6 +60,11 @@ def jsonable(value: Any) -> Any:
     return str(value)
 
 
+def created(values: dict[str, Any]) -> dict[str, list[Any]]:
+    """A create's field-level diff: {field: [None, value]} for every field given a value."""
+    return diff({}, {key: value for key, value in values.items() if value not in (None, "")})
+
+
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     """Field-level changes as {field: [old, new]}."""
     return {
@@ -110,7 +115,19 @@ def create_user(
             actor=actor,
             action="user.create",
             obj=user,
-            changes={"username": username, "role": role},
+            changes=created(
+                {
+                    "username": username,
+                    "role": role,
+                    "email": email,
+                    "first_name": first_name,
+                    "last_name": last_name,
+                    "team": team,
+                    "manager": manager,
+                    "language": language,
+                    "time_zone": time_zone,
+                }
+            ),
         )
     return user
 

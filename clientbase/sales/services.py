@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from clientbase.access.models import User
-from clientbase.access.services import record_audit
+from clientbase.access.services import created, record_audit
 from clientbase.accounts.models import Account, Contact
 from clientbase.accounts.selectors import require_workable_account
 from clientbase.catalog.models import Product
@@ -88,7 +88,19 @@ def record_order(
             actor=actor,
             action="order.create",
             obj=order,
-            changes={"account": account.pk, "lines": len(lines), "net_revenue": str(revenue)},
+            changes=created(
+                {
+                    "account": account,
+                    "number": number,
+                    "date": date,
+                    "currency": currency,
+                    "rate_to_base": rate_to_base,
+                    "lines": len(lines),
+                    "net_revenue": revenue,
+                    "cost": cost,
+                    "owner": order.owner,
+                }
+            ),
         )
     return order
 
@@ -131,7 +143,20 @@ def open_deal(
             actor=actor,
             action="deal.create",
             obj=deal,
-            changes={"title": title, "account": account.pk, "amount": str(amount)},
+            changes=created(
+                {
+                    "title": title,
+                    "account": account,
+                    "contact": contact,
+                    "pipeline": pipeline,
+                    "stage": first,
+                    "amount": amount,
+                    "currency": currency,
+                    "expected_close": expected_close,
+                    "probability": deal.probability,
+                    "owner": deal.owner,
+                }
+            ),
         )
     return deal
 

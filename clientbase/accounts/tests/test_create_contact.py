@@ -27,7 +27,7 @@ def test_it_writes_exactly_one_audit_event(make_account: MakeAccount, owner: Use
     assert event.action == "contact.create"
     assert event.object_type == "accounts.contact"
     assert event.object_id == str(contact.pk)
-    assert event.changes == {"full_name": "Иван Петров", "account": account.pk}
+    assert event.changes == {"full_name": [None, "Иван Петров"], "account": [None, account.pk]}
 
 
 def test_it_reads_the_phone_in_the_accounts_country_and_lower_cases_the_email(
