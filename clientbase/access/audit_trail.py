@@ -24,14 +24,13 @@ from typing import Any
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
 from django.utils import timezone
 
+from clientbase.access.audit_triggers import CHAIN_LOCK
 from clientbase.access.models import AuditEvent, User
 
 GENESIS = "0" * 64
 PRUNE_ACTION = "audit.prune"
 GATE_TABLE = "access_audit_gate"
 ALL_ROWS = 2**63 - 1  # the gate value that lets `flush` empty the table (tests only)
-# pg_advisory_xact_lock key: "audit" as a number, shared by every writer of the chain.
-CHAIN_LOCK = 0x6175646974
 
 
 def _normal(value: Any) -> Any:
@@ -83,9 +82,16 @@ def _lock_chain() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK])
 
 
-def _head() -> tuple[int, str]:
-    head = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first()
-    return head if head is not None else (0, GENESIS)
+def _locked_head() -> tuple[int, str]:
+    """The chain's head, read under the chain lock (held until the transaction ends).
+    Raw SQL and, on PostgreSQL, one round trip: this runs once per audit row."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT head_seq, head_hash FROM access_audit_chain_head()")
+        else:
+            cursor.execute("SELECT seq, hash FROM access_auditevent ORDER BY seq DESC LIMIT 1")
+        row = cursor.fetchone()
+    return (int(row[0]), str(row[1])) if row is not None and row[0] is not None else (0, GENESIS)
 
 
 def append(
@@ -100,9 +106,9 @@ def append(
 
     On PostgreSQL the chain lock is held until the caller's transaction ends, so audited
     writers serialise from their audit row to their commit: services write the row last."""
-    with transaction.atomic():
-        _lock_chain()
-        head_seq, head_hash = _head()
+    # No savepoint: a failure here must fail the caller's whole transaction anyway.
+    with transaction.atomic(savepoint=False):
+        head_seq, head_hash = _locked_head()
         event = AuditEvent(
             seq=head_seq + 1,
             at=timezone.now(),

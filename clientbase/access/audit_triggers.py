@@ -7,6 +7,9 @@ that changes AuditEvent must run SQLITE_TRIGGERS again.
 
 from __future__ import annotations
 
+# pg_advisory_xact_lock key: "audit" as a number, shared by every writer of the chain.
+CHAIN_LOCK = 0x6175646974
+
 GATE = "CREATE TABLE access_audit_gate (through_seq bigint NOT NULL)"
 
 GUARD_SQL: dict[str, list[str]] = {
@@ -53,6 +56,18 @@ GUARD_SQL: dict[str, list[str]] = {
         END
         $$
         """,
+        f"""
+        CREATE FUNCTION access_audit_chain_head(OUT head_seq bigint, OUT head_hash text)
+        LANGUAGE plpgsql VOLATILE AS $$
+        BEGIN
+            -- One round trip for the writer: take the chain lock, then read the head. In a
+            -- VOLATILE function the SELECT gets a fresh snapshot, taken after the lock.
+            PERFORM pg_advisory_xact_lock({CHAIN_LOCK});
+            SELECT seq, hash INTO head_seq, head_hash
+                FROM access_auditevent ORDER BY seq DESC LIMIT 1;
+        END
+        $$
+        """,  # noqa: S608 - a constant, no input
         """
         CREATE TRIGGER access_auditevent_append_only
         BEFORE UPDATE OR DELETE ON access_auditevent
@@ -76,9 +91,9 @@ UNGUARD_SQL: dict[str, list[str]] = {
         "DROP TRIGGER access_auditevent_no_truncate ON access_auditevent",
         "DROP TRIGGER access_auditevent_append_only ON access_auditevent",
         "DROP FUNCTION access_auditevent_guard()",
+        "DROP FUNCTION access_audit_chain_head()",
         "DROP TABLE access_audit_gate",
     ],
 }
 
 SQLITE_TRIGGERS = GUARD_SQL["sqlite"][1:]
-POSTGRESQL_TRIGGERS = GUARD_SQL["postgresql"][1:]
