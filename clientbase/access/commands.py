@@ -45,11 +45,12 @@ def cmd_audit_prune(args: argparse.Namespace) -> None:
             "no retention period: set CLIENTBASE_AUDIT_RETENTION_DAYS or pass --older-than-days"
         )
     pruned = prune(actor=None, older_than_days=days)
+    period = f"{days} day" if days == 1 else f"{days} days"
     if not pruned.rows:
-        print(f"No audit rows older than {days} days.")
+        print(f"No audit rows older than {period}.")
         return
     print(
-        f"Pruned {pruned.rows:,} audit rows older than {days} days (through seq "
+        f"Pruned {pruned.rows:,} audit rows older than {period} (through seq "
         f"{pruned.through_seq}); anchor row seq {pruned.anchor.seq if pruned.anchor else '-'}."
     )
 

@@ -136,7 +136,7 @@ def _check_empty() -> dict[str, int]:
     if Account.objects.exists():
         raise ValueError(
             "The database already has accounts; the demo company is only generated into an "
-            "empty client base. Use a fresh database (or flush this one) and run again."
+            "empty client base. Use a fresh database and run again."
         )
     if (
         Tag.objects.exists()
