@@ -18,6 +18,7 @@ import hashlib
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -94,6 +95,43 @@ def _locked_head() -> tuple[int, str]:
     return (int(row[0]), str(row[1])) if row is not None and row[0] is not None else (0, GENESIS)
 
 
+# Rows of a bulk operation waiting to be appended together (see deferred_audit).
+_deferred: ContextVar[list[AuditEvent] | None] = ContextVar("audit_deferred", default=None)
+
+
+@contextmanager
+def deferred_audit() -> Iterator[None]:
+    """Inside a transaction: collect the audit rows written in the block and append them
+    together when it ends (one lock and head read, one multi-row INSERT). Bulk paths (an
+    import chunk, a rollback) use it so that the chain lock, held until commit, is taken at
+    the end of their transaction rather than at its first audit row. Still one row per
+    operation. Use it as `with transaction.atomic(), deferred_audit():` so a failure inside
+    leaves neither the writes nor their rows."""
+    if _deferred.get() is not None:  # nested: the outer block appends
+        yield
+        return
+    token = _deferred.set([])
+    try:
+        yield
+        rows = _deferred.get() or []
+    finally:
+        _deferred.reset(token)
+    if rows:
+        _append_all(rows)
+
+
+def _append_all(rows: list[AuditEvent]) -> None:
+    with transaction.atomic(savepoint=False):
+        head_seq, head_hash = _locked_head()
+        at = timezone.now()
+        for event in rows:
+            head_seq += 1
+            event.seq, event.at, event.prev_hash = head_seq, at, head_hash
+            event.hash = chain_hash(head_hash, _payload_of(event.__dict__, actor_key="actor_id"))
+            head_hash = event.hash
+        AuditEvent.objects.bulk_create(rows, batch_size=500)
+
+
 def append(
     *,
     actor: User | None,
@@ -105,7 +143,19 @@ def append(
     """Append one row at the head of the chain (inside the caller's transaction, if any).
 
     On PostgreSQL the chain lock is held until the caller's transaction ends, so audited
-    writers serialise from their audit row to their commit: services write the row last."""
+    writers serialise from their audit row to their commit: services write the row last.
+    Inside `deferred_audit()` the row is only collected (and returned unsaved)."""
+    pending = _deferred.get()
+    if pending is not None:
+        event = AuditEvent(
+            actor=actor,
+            action=action,
+            object_type=object_type,
+            object_id=object_id,
+            changes=changes,
+        )
+        pending.append(event)
+        return event
     # No savepoint: a failure here must fail the caller's whole transaction anyway.
     with transaction.atomic(savepoint=False):
         head_seq, head_hash = _locked_head()

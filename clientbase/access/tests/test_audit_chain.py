@@ -81,3 +81,33 @@ def test_it_keeps_one_chain_when_writers_run_at_once(director: User) -> None:
     assert len(seqs) == before + writers * rows_each
     assert seqs == list(range(1, len(seqs) + 1))
     assert verify().ok
+
+
+def test_a_bulk_block_appends_its_rows_together_at_its_end(director: User) -> None:
+    from clientbase.access.audit_trail import deferred_audit
+
+    before = AuditEvent.objects.count()
+    with transaction.atomic(), deferred_audit():
+        for n in range(3):
+            record_audit(actor=director, action="deal.move", object_type="d", object_id=str(n))
+        assert AuditEvent.objects.count() == before  # collected, not written yet
+
+    moves = list(AuditEvent.objects.filter(action="deal.move").order_by("seq"))
+    assert [event.object_id for event in moves] == ["0", "1", "2"]
+    assert AuditEvent.objects.count() == before + 3
+    assert verify().ok
+
+
+def test_a_failed_bulk_block_leaves_no_rows(director: User) -> None:
+    from clientbase.access.audit_trail import deferred_audit
+
+    def failing_bulk_write() -> None:
+        with transaction.atomic(), deferred_audit():
+            record_audit(actor=director, action="deal.move", object_type="d", object_id="1")
+            raise RuntimeError
+
+    before = AuditEvent.objects.count()
+    with pytest.raises(RuntimeError):
+        failing_bulk_write()
+
+    assert AuditEvent.objects.count() == before
