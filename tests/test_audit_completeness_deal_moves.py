@@ -63,7 +63,8 @@ def test_each_moved_deal_is_one_row_in_the_import_and_in_its_rollback(
     assert actions_after(start) == {"import.start": 1, "deal.move": 3, "import.done": 1}
     start = head()
 
-    rollback_batch(actor=director, batch=ImportBatch.objects.get(pk=result.batch_id))
+    batch = ImportBatch.objects.get(pk=int(result.batch_id or 0))
+    rollback_batch(actor=director, batch=batch)
 
     assert actions_after(start) == {"deal.move": 3, "import.rollback": 1}
     assert verify().ok
