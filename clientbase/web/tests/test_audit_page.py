@@ -207,3 +207,18 @@ def test_the_nav_shows_the_link_only_to_those_who_may_use_it(
 ) -> None:
     assert URL in login(auditor).get(reverse("web:account_list")).content.decode()
     assert URL not in login(owner).get(reverse("web:account_list")).content.decode()
+
+
+def test_it_keeps_to_the_content_security_policy_and_escapes_diffs(
+    login: Login, auditor: User, owner: User
+) -> None:
+    write(owner, "account.update", city=["<script>alert(1)</script>", "x\" onmouseover=\"y"])
+
+    response = login(auditor).get(URL)
+    html = response.content.decode()
+
+    assert "script-src" in response["Content-Security-Policy"]
+    assert "<script>alert(1)" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert 'onmouseover="y' not in html
+    assert " style=" not in html
