@@ -95,3 +95,12 @@ class FastArgon2PasswordHasher(Argon2PasswordHasher):
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["conftest.FastArgon2PasswordHasher"]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _flushable_audit_trail() -> None:
+    """The test runner empties every table between transactional tests with `flush`; the
+    audit table's append-only triggers let it only when this is on (never outside tests)."""
+    from django.conf import settings
+
+    settings.AUDIT_TRAIL_FLUSHABLE = True

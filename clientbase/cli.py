@@ -285,6 +285,10 @@ def build_parser() -> argparse.ArgumentParser:
     from clientbase.privacy.commands import add_privacy_parser
 
     add_privacy_parser(commands)
+
+    from clientbase.access.commands import add_audit_parser
+
+    add_audit_parser(commands)
     return parser
 
 

@@ -67,6 +67,12 @@ EXPORT_BACKGROUND_ROWS = env_int("CLIENTBASE_EXPORT_BACKGROUND_ROWS", 20_000, mi
 EXPORT_RETENTION_HOURS = env_int("CLIENTBASE_EXPORT_RETENTION_HOURS", 72, minimum=1)
 # The worker recomputes every account's metrics when the last run is this old; 0 turns it off.
 METRICS_EVERY_HOURS = env_int("CLIENTBASE_METRICS_EVERY_HOURS", 24, minimum=0)
+# Audit rows older than this many days are pruned by the worker (daily) or `clientbase audit
+# prune`, leaving an anchor row so the chain still verifies; 0 keeps the trail forever.
+AUDIT_RETENTION_DAYS = env_int("CLIENTBASE_AUDIT_RETENTION_DAYS", 0, minimum=0)
+# Only the test suite turns this on (conftest.py): Django's `flush` may then empty the audit
+# trail between transactional tests. Never read from the environment.
+AUDIT_TRAIL_FLUSHABLE = False
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -112,9 +113,13 @@ class User(AbstractUser):
 
 
 class AuditEvent(models.Model):
-    """One row per write, written inside the same transaction as the write itself."""
+    """One row per write (and per view of an account page), written inside the same
+    transaction as the write itself. Append-only: database triggers reject UPDATE and DELETE
+    (see clientbase/access/audit_trail.py and docs/security.md, "Audit trail"). Rows form a
+    hash chain in `seq` order: each row's `hash` covers its content and `prev_hash`."""
 
-    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    seq = models.BigIntegerField(_("sequence"), unique=True)
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -126,11 +131,15 @@ class AuditEvent(models.Model):
     object_type = models.CharField(_("object type"), max_length=60)
     object_id = models.CharField(_("object id"), max_length=40, blank=True, default="")
     changes: models.JSONField[Any, Any] = models.JSONField(_("changes"), default=dict)
+    prev_hash = models.CharField(_("previous hash"), max_length=64)
+    hash = models.CharField(_("hash"), max_length=64)
 
     class Meta:
         verbose_name = _("audit event")
         indexes = [
-            models.Index(fields=["object_type", "object_id"], name="access_audit_object_idx")
+            models.Index(fields=["object_type", "object_id"], name="access_audit_object_idx"),
+            models.Index(fields=["actor", "seq"], name="access_audit_actor_seq_idx"),
+            models.Index(fields=["action", "seq"], name="access_audit_action_seq_idx"),
         ]
 
     def __str__(self) -> str:

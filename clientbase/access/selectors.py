@@ -91,18 +91,22 @@ def company_settings() -> CompanySettings:
 EXPORT = "export"
 IMPORT = "import"
 ANALYZE = "analyze"
+VIEW = "view"
 _CURATOR = frozenset({(EXPORT, "accounts"), (IMPORT, "account"), (ANALYZE, "metrics")})
+# The audit trail's page (audit helper); restricted fields (cost, margin, commission) in it.
+_AUDIT = frozenset({(VIEW, "audit")})
+_RESTRICTED = frozenset({(VIEW, "restricted_fields")})
 
 ROLE_RIGHTS: dict[str, frozenset[tuple[str, str]]] = {
-    Role.ADMIN: _CURATOR,
-    Role.DIRECTOR: _CURATOR,
-    Role.ANALYST: _CURATOR,
+    Role.ADMIN: _CURATOR | _AUDIT | _RESTRICTED,
+    Role.DIRECTOR: _CURATOR | _RESTRICTED,
+    Role.ANALYST: _CURATOR | _RESTRICTED,
     Role.TEAM_LEAD: frozenset({(EXPORT, "accounts"), (IMPORT, "account")}),
     Role.REP: frozenset(),
     Role.ACCOUNT_MANAGER: frozenset(),
     Role.MARKETING: frozenset(),
     Role.SERVICE: frozenset(),
-    Role.AUDITOR: frozenset(),
+    Role.AUDITOR: _AUDIT,
 }
 
 # People management (lift sign-in locks, offboard a user): administrators and sales directors.

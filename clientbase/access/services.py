@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import models, transaction
 
+from clientbase.access.audit_trail import append
 from clientbase.access.models import AuditEvent, Role, Team, User
 
 
@@ -18,16 +19,31 @@ def record_audit(
     object_id: str = "",
     changes: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append one audit row. Call it inside the transaction of the write it describes."""
+    """Append one audit row. Call it inside the transaction of the write it describes, as
+    its last statement: on PostgreSQL the row takes the audit chain's lock until commit."""
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
-    return AuditEvent.objects.create(
+    return append(
         actor=actor,
         action=action,
         object_type=object_type,
         object_id=object_id,
         changes=jsonable(changes or {}),
+    )
+
+
+def record_view(
+    *, actor: User, obj: models.Model, channel: str, shown: dict[str, Any] | None = None
+) -> AuditEvent:
+    """Record that `actor` opened the page (or API record) of `obj`: one row, written in its
+    own short transaction. `shown` names related records the page also revealed (contacts)."""
+    label = obj._meta.model_name or "record"
+    return record_audit(
+        actor=actor,
+        action=f"{label}.view",
+        obj=obj,
+        changes={"channel": channel, **(shown or {})},
     )
 
 
@@ -42,6 +58,11 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, dict):
         return {str(k): jsonable(v) for k, v in value.items()}
     return str(value)
+
+
+def created(values: dict[str, Any]) -> dict[str, list[Any]]:
+    """A create's field-level diff: {field: [None, value]} for every field given a value."""
+    return diff({}, {key: value for key, value in values.items() if value not in (None, "")})
 
 
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
@@ -94,7 +115,19 @@ def create_user(
             actor=actor,
             action="user.create",
             obj=user,
-            changes={"username": username, "role": role},
+            changes=created(
+                {
+                    "username": username,
+                    "role": role,
+                    "email": email,
+                    "first_name": first_name,
+                    "last_name": last_name,
+                    "team": team,
+                    "manager": manager,
+                    "language": language,
+                    "time_zone": time_zone,
+                }
+            ),
         )
     return user
 

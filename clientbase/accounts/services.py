@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from clientbase.access.models import User
-from clientbase.access.services import diff, record_audit
+from clientbase.access.services import created, diff, record_audit
 from clientbase.accounts.merging import merge_accounts, undo_merge
 from clientbase.accounts.models import (
     ACCOUNT_FIELDS,
@@ -144,7 +144,14 @@ def create_account(
             actor=actor,
             action="account.create",
             obj=account,
-            changes={"legal_name": legal_name, **{k: v for k, v in fields.items() if v}},
+            changes=created(
+                {
+                    "legal_name": legal_name,
+                    "display_name": account.display_name,
+                    **fields,
+                    **{f"tax_id:{kind}": value for kind, value in (tax_ids or {}).items()},
+                }
+            ),
         )
     return account
 
@@ -202,7 +209,7 @@ def create_contact(
             # The name goes in sealed with the person's key: erasure shreds the key.
             changes=seal_personal(
                 contact_id=contact.pk,
-                changes={"full_name": full_name, "account": account.pk if account else None},
+                changes=created({"full_name": full_name, "account": account, **fields}),
             ),
         )
     return contact

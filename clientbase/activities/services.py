@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from clientbase.access.models import User
 from clientbase.access.selectors import owned_by_visible
-from clientbase.access.services import record_audit
+from clientbase.access.services import created, diff, record_audit
 from clientbase.accounts.models import Account, Contact
 from clientbase.accounts.selectors import require_workable_account
 from clientbase.activities.models import Activity, ActivityKind, ActivityStatus
@@ -63,7 +63,18 @@ def plan_activity(
             obj=activity,
             changes=_about(
                 contact,
-                {"kind": kind, "subject": subject, "account": account.pk if account else None},
+                created(
+                    {
+                        "kind": kind,
+                        "subject": subject,
+                        "account": account,
+                        "contact": contact,
+                        "deal": deal,
+                        "due_at": due_at,
+                        "owner": activity.owner,
+                        "duration_minutes": duration_minutes,
+                    }
+                ),
             ),
         )
     return activity
@@ -78,6 +89,7 @@ def complete_activity(*, actor: User | None, activity: Activity, outcome: str = 
         locked = Activity.objects.select_for_update().get(pk=activity.pk)
         if locked.status == ActivityStatus.DONE:
             raise ValidationError({"status": "the activity is already done"})
+        before = {"status": locked.status, "outcome": locked.outcome, "done_at": locked.done_at}
         locked.status = ActivityStatus.DONE
         locked.done_at = timezone.now()
         locked.outcome = outcome
@@ -86,7 +98,13 @@ def complete_activity(*, actor: User | None, activity: Activity, outcome: str = 
             actor=actor,
             action="activity.complete",
             obj=locked,
-            changes=_about(locked.contact_id, {"outcome": outcome}),
+            changes=_about(
+                locked.contact_id,
+                diff(
+                    before,
+                    {"status": locked.status, "outcome": outcome, "done_at": locked.done_at},
+                ),
+            ),
         )
     return locked
 

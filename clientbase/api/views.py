@@ -10,6 +10,7 @@ from django.http import FileResponse, HttpRequest
 from ninja import Query, Router, Schema, Status
 
 from clientbase.access.models import User
+from clientbase.access.services import record_view
 from clientbase.accounts.models import Account
 from clientbase.accounts.selectors import AccountListQuery, account_list, get_account
 from clientbase.analytics.filters import SpecError
@@ -114,4 +115,7 @@ def export_account_list(
 
 @router.get("/accounts/{account_id}", response={200: AccountOut, 404: ErrorOut})
 def account_detail(request: HttpRequest, account_id: int) -> AccountOut:
-    return _out(get_account(actor=_actor(request), account_id=account_id))
+    actor = _actor(request)
+    account = get_account(actor=actor, account_id=account_id)
+    record_view(actor=actor, obj=account, channel="api")
+    return _out(account)

@@ -19,7 +19,8 @@ import numpy as np
 from django.conf import settings
 from django.db import connection, transaction
 
-from clientbase.access.models import AuditEvent, CompanySettings, Department, Team, User
+from clientbase.access.models import CompanySettings, Department, Team, User
+from clientbase.access.services import record_audit
 from clientbase.accounts.models import Account, Contact, CustomFieldDefinition, Tag, TaxIdentifier
 from clientbase.activities.models import Activity
 from clientbase.catalog.models import Product, ProductCategory
@@ -135,7 +136,7 @@ def _check_empty() -> dict[str, int]:
     if Account.objects.exists():
         raise ValueError(
             "The database already has accounts; the demo company is only generated into an "
-            "empty client base. Use a fresh database (or flush this one) and run again."
+            "empty client base. Use a fresh database and run again."
         )
     if (
         Tag.objects.exists()
@@ -215,7 +216,8 @@ def generate(
                 # The entry-time duplicate warning's name index, as every account write keeps it.
                 refresh_name_keys(account_ids=Account.objects.values_list("pk", flat=True))
                 truth["counts"] = counts
-                AuditEvent.objects.create(
+                record_audit(
+                    actor=None,
                     action="demo.generate",
                     object_type="demo",
                     object_id=key,

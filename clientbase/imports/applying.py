@@ -17,6 +17,7 @@ from typing import Any
 
 from django.db import transaction
 
+from clientbase.access.audit_trail import deferred_audit
 from clientbase.access.models import User
 from clientbase.imports.models import ImportBatch, ImportChunk, RecordHistory
 
@@ -117,7 +118,9 @@ def apply_chunks(
     for number in range(total):
         if number in done:
             continue
-        with transaction.atomic():
+        # The chunk's audit rows (deal moves) are appended at its end: the chain lock that
+        # every audited writer waits for is then held only from there to the commit.
+        with transaction.atomic(), deferred_audit():
             outcome = _write_chunk(actor, batch, spool_dir, number)
             RecordHistory.objects.bulk_create(
                 (

@@ -23,6 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from clientbase.access.audit_trail import deferred_audit
 from clientbase.access.models import User
 from clientbase.access.selectors import can
 from clientbase.access.services import record_audit
@@ -334,7 +335,7 @@ def rollback_batch(*, actor: User | None, batch: ImportBatch) -> dict[str, int]:
             }
         )
     model = MODEL_OF.get(batch.target, "")
-    with transaction.atomic():
+    with transaction.atomic(), deferred_audit():  # deal moves back: rows appended at the end
         restored: dict[int, dict[str, Any]] = {}
         for object_id, name, old in (
             RecordHistory.objects.filter(batch=batch)

@@ -34,13 +34,14 @@ def cmd_worker(args: argparse.Namespace) -> None:
 
 
 def _schedule_loop() -> None:
-    """Once a minute, queue the scheduled metrics run if one is due (its own DB connection)."""
+    """Once a minute: queue the scheduled metrics run, prune the audit trail, when due."""
     import time
 
     from django.conf import settings
     from django.db import DatabaseError, connection
     from django.utils import timezone
 
+    from clientbase.access.audit_trail import prune_if_due
     from clientbase.analytics.tasks import request_scheduled_run
     from clientbase.privacy.retention import run_if_due
 
@@ -48,6 +49,7 @@ def _schedule_loop() -> None:
         try:
             request_scheduled_run(now=timezone.now(), every_hours=settings.METRICS_EVERY_HOURS)
             run_if_due(now=timezone.now())  # the personal-data retention run, once a day
+            prune_if_due(now=timezone.now(), retention_days=settings.AUDIT_RETENTION_DAYS)
         except DatabaseError:
             connection.close()  # a busy or restarted database: try again next minute
         time.sleep(60)

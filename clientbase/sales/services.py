@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from clientbase.access.models import User
-from clientbase.access.services import record_audit
+from clientbase.access.services import created, record_audit
 from clientbase.accounts.models import Account, Contact
 from clientbase.accounts.selectors import require_workable_account
 from clientbase.catalog.models import Product
@@ -89,7 +89,19 @@ def record_order(
             actor=actor,
             action="order.create",
             obj=order,
-            changes={"account": account.pk, "lines": len(lines), "net_revenue": str(revenue)},
+            changes=created(
+                {
+                    "account": account,
+                    "number": number,
+                    "date": date,
+                    "currency": currency,
+                    "rate_to_base": rate_to_base,
+                    "lines": len(lines),
+                    "net_revenue": revenue,
+                    "cost": cost,
+                    "owner": order.owner,
+                }
+            ),
         )
     return order
 
@@ -133,17 +145,29 @@ def open_deal(
             action="deal.create",
             obj=deal,
             # A deal with a person may be named after them: the title is sealed with their key.
-            changes=(
-                seal_personal(
-                    contact_id=contact.pk,
-                    changes={"title": title, "account": account.pk, "amount": str(amount)},
-                    fields=("title",),
-                )
-                if contact is not None
-                else {"title": title, "account": account.pk, "amount": str(amount)}
-            ),
+            changes=_deal_created_changes(deal, contact),
         )
     return deal
+
+
+def _deal_created_changes(deal: Deal, contact: Contact | None) -> dict[str, Any]:
+    changes = created(
+        {
+            "title": deal.title,
+            "account": deal.account,
+            "contact": contact,
+            "pipeline": deal.pipeline,
+            "stage": deal.stage,
+            "amount": deal.amount,
+            "currency": deal.currency,
+            "expected_close": deal.expected_close,
+            "probability": deal.probability,
+            "owner": deal.owner,
+        }
+    )
+    if contact is None:
+        return changes
+    return seal_personal(contact_id=contact.pk, changes=changes, fields=("title",))
 
 
 def move_deal(*, actor: User | None, deal: Deal, to_stage: Stage, lost_reason: str = "") -> Deal:

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from clientbase.access.models import User
 from clientbase.access.selectors import can, company_settings, require
+from clientbase.access.services import record_view
 from clientbase.accounts.models import ConsentPurpose, Contact
 from clientbase.accounts.selectors import require_workable_account
 from clientbase.privacy import selectors
@@ -97,6 +98,7 @@ def _contact_context(actor: User, contact: Contact, **extra: Any) -> dict[str, A
 def contact_detail(request: HttpRequest, contact_id: int) -> HttpResponse:
     actor = acting_user(request)
     contact = selectors.get_contact(actor=actor, contact_id=contact_id)
+    record_view(actor=actor, obj=contact, channel="web")
     return render(request, "web/privacy/contact_detail.html", _contact_context(actor, contact))
 
 

@@ -4,6 +4,7 @@ from django.urls import path
 
 from clientbase.web import (
     analytics,
+    audit,
     duplicates,
     exports,
     imports,
@@ -125,4 +126,9 @@ urlpatterns += [
         users.user_two_factor_reset,
         name="user_two_factor_reset",
     ),
+]
+
+# The audit trail (issue 5): auditors and administrators only.
+urlpatterns += [
+    path("audit/", audit.audit_log, name="audit_log"),
 ]

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from clientbase.access.models import User
 from clientbase.access.selectors import EXPORT, can, company_settings
-from clientbase.access.services import set_user_language
+from clientbase.access.services import record_view, set_user_language
 from clientbase.accounts import selectors
 from clientbase.accounts.models import Account
 from clientbase.analytics.filters import SpecError
@@ -107,7 +107,14 @@ def account_detail(request: HttpRequest, account_id: int) -> HttpResponse:
     account = selectors.get_account(actor=actor, account_id=account_id)
     if account.pk != account_id:  # a merged-away account: its survivor has the real page
         return redirect("web:account_detail", account_id=account.pk)
-    return render(request, "web/account_detail.html", account_context(actor, account))
+    context = account_context(actor, account)
+    record_view(
+        actor=actor,
+        obj=account,
+        channel="web",
+        shown={"contacts": [contact.pk for contact in context["contacts"]]},
+    )
+    return render(request, "web/account_detail.html", context)
 
 
 def account_context(actor: User, account: Account, **extra: Any) -> dict[str, Any]:

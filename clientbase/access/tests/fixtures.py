@@ -9,14 +9,16 @@ of saved objects the audit was asked about, so a test can show the failure came 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, models
+from django.db import IntegrityError, connection, models
 
 from clientbase.access import services as access_services
+from clientbase.access.audit_triggers import GUARD_SQL, UNGUARD_SQL
 from clientbase.access.models import AuditEvent
 from clientbase.accounts import services as accounts_services
 from clientbase.activities import services as activities_services
@@ -55,3 +57,18 @@ def break_audit(monkeypatch: pytest.MonkeyPatch) -> BreakAudit:
         return saved
 
     return install
+
+
+@contextmanager
+def audit_guard_dropped() -> Iterator[None]:
+    """Drop the append-only triggers for the block, the way someone with DDL rights could, so
+    a test can tamper with an audit row; they are put back afterwards."""
+    vendor = connection.vendor
+    with connection.cursor() as cursor:
+        for statement in UNGUARD_SQL[vendor][:-1]:  # keep the gate table
+            cursor.execute(statement)
+        try:
+            yield
+        finally:
+            for statement in GUARD_SQL[vendor][1:]:  # the gate table is still there
+                cursor.execute(statement)

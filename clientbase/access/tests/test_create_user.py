@@ -39,7 +39,9 @@ def test_it_writes_exactly_one_audit_event(north: Team, director: User) -> None:
     assert event.action == "user.create"
     assert event.object_type == "access.user"
     assert event.object_id == str(user.pk)
-    assert event.changes == {"username": "nadia", "role": "team_lead"}
+    assert event.changes["username"] == [None, "nadia"]
+    assert event.changes["role"] == [None, "team_lead"]
+    assert event.changes["team"] == [None, north.pk]
 
 
 def test_it_makes_an_administrator_staff_and_superuser(db: None) -> None:

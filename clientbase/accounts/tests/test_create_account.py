@@ -35,11 +35,12 @@ def test_it_writes_exactly_one_audit_event_describing_the_account(
     assert event.object_type == "accounts.account"
     assert event.object_id == str(account.pk)
     assert event.changes == {
-        "legal_name": "ООО «Рога и копыта»",
-        "city": "Moscow",
-        "owner": owner.pk,
-        "account_manager": teammate.pk,
-        "work_starts": "09:00:00",
+        "legal_name": [None, "ООО «Рога и копыта»"],
+        "display_name": [None, "Рога и копыта"],
+        "city": [None, "Moscow"],
+        "owner": [None, owner.pk],
+        "account_manager": [None, teammate.pk],
+        "work_starts": [None, "09:00:00"],
     }
 
 
@@ -48,7 +49,11 @@ def test_the_system_may_create_an_account_for_an_owner(owner: User) -> None:
 
     event = AuditEvent.objects.get(action="account.create", object_id=str(account.pk))
     assert event.actor is None
-    assert event.changes == {"legal_name": "Imported Ltd", "owner": owner.pk}
+    assert event.changes == {
+        "legal_name": [None, "Imported Ltd"],
+        "display_name": [None, "Imported Ltd"],
+        "owner": [None, owner.pk],
+    }
 
 
 def test_it_makes_the_actor_the_owner_when_no_owner_is_given(owner: User) -> None:

@@ -40,7 +40,9 @@ def test_it_writes_exactly_one_audit_event(call: Activity, owner: User) -> None:
     assert event.action == "activity.complete"
     assert event.object_type == "activities.activity"
     assert event.object_id == str(call.pk)
-    assert event.changes == {"outcome": "Wants a quote"}
+    assert event.changes["status"] == ["planned", "done"]
+    assert event.changes["outcome"] == ["", "Wants a quote"]
+    assert event.changes["done_at"][0] is None
 
 
 def test_it_refuses_to_complete_an_activity_twice(call: Activity, owner: User) -> None:

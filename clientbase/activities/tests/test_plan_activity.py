@@ -44,7 +44,13 @@ def test_it_writes_exactly_one_audit_event(make_account: MakeAccount, owner: Use
     assert event.action == "activity.create"
     assert event.object_type == "activities.activity"
     assert event.object_id == str(activity.pk)
-    assert event.changes == {"kind": "meeting", "subject": "Demo", "account": account.pk}
+    assert event.changes == {
+        "kind": [None, "meeting"],
+        "subject": [None, "Demo"],
+        "account": [None, account.pk],
+        "owner": [None, owner.pk],
+        "duration_minutes": [None, 0],
+    }
 
 
 def test_a_lead_may_plan_an_activity_for_a_rep(

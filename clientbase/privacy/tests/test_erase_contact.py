@@ -137,7 +137,7 @@ def test_audit_rows_stay_but_their_personal_values_read_as_erased(
 ) -> None:
     created = AuditEvent.objects.get(action="contact.create", object_id=str(person.pk))
     stored_before = created.changes
-    assert reveal(stored_before)["full_name"] == NAME
+    assert reveal(stored_before)["full_name"] == [None, NAME]
 
     erase_contact(actor=director, contact=person, legal_basis="subject_request")
 

@@ -43,7 +43,7 @@ def test_it_holds_the_contact_consents_activities_and_decrypted_audit(
     assert data["consents"][0]["text"] == texts["ru"].text
     assert data["activities"][0]["subject"] == f"Call {NAME}"
     created = next(e for e in data["audit"] if e["action"] == "contact.create")
-    assert created["changes"]["full_name"] == NAME
+    assert created["changes"]["full_name"] == [None, NAME]
     assert any(e["action"] == "consent.grant" for e in data["audit"])
 
 

@@ -59,7 +59,11 @@ def test_it_writes_exactly_one_audit_event(
     assert event.action == "deal.create"
     assert event.object_type == "sales.deal"
     assert event.object_id == str(deal.pk)
-    assert event.changes == {"title": "Pumps", "account": account.pk, "amount": "1500000.50"}
+    assert event.changes["title"] == [None, "Pumps"]
+    assert event.changes["account"] == [None, account.pk]
+    assert event.changes["amount"] == [None, "1500000.50"]
+    assert event.changes["stage"] == [None, deal.stage_id]
+    assert event.changes["owner"] == [None, owner.pk]
 
 
 def test_its_amount_comes_back_as_an_exact_decimal(
