@@ -61,6 +61,8 @@ INSTALLED_APPS = [
 # Imports run as background tasks: `clientbase worker` (or the one `serve`/`demo` start) runs them.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 IMPORT_UPLOAD_MAX_BYTES = env_int("CLIENTBASE_IMPORT_UPLOAD_MAX_BYTES", 200 * 1024 * 1024)
+# Connections writing an orders import's chunks at once on PostgreSQL (each COPY uses a core).
+IMPORT_WRITERS = env_int("CLIENTBASE_IMPORT_WRITERS", 2, minimum=1)
 # Exports of more rows than this are written by the worker, with a progress page; smaller
 # ones download at once. Finished files are deleted after the retention period.
 EXPORT_BACKGROUND_ROWS = env_int("CLIENTBASE_EXPORT_BACKGROUND_ROWS", 20_000, minimum=0)

@@ -2,8 +2,12 @@
 
 A chunk whose orders are all new goes from the columns into the tables as they are: COPY on
 PostgreSQL, executemany on SQLite, ids allocated up front so lines need no read-back. A chunk
-that re-imports any order goes through import_orders, which compares and keeps history. One
-query per chunk tells the two apart. The caller owns the transaction.
+that re-imports any order goes through import_orders, which compares and keeps history. The
+caller owns the transaction. SQLite tells the two apart with one query per chunk; PostgreSQL
+just tries, in a savepoint: the provenance unique index refuses a known order, the savepoint
+undoes the chunk's COPY and import_orders takes over. That saves the query, which probes the
+index once per order (some 4 µs each, a fifth of the chunk's time), for the fresh chunks that
+bulk imports are made of.
 
 PostgreSQL checks a foreign key with a trigger per row, which costs more than the COPY itself
 (some 7 µs a key, two keys a line). When the role may, the chunk's COPYs run with
@@ -23,7 +27,8 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
-from django.db import IntegrityError, connection
+from django.db import IntegrityError, connection, transaction
+from psycopg.errors import UniqueViolation
 
 from clientbase.access.models import User
 from clientbase.accounts.models import Account
@@ -32,35 +37,51 @@ from clientbase.core.bulk import BulkOutcome
 from clientbase.sales.models import Order, OrderLine
 
 ROWS_PER_INSERT = 100  # 13 columns: 1,300 parameters, far below SQLite's 32,766
+PROVENANCE_INDEX = "sales_order_provenance_uniq"
 
 
 def write_order_table(
     *, actor: User | None, source_system: str, batch_id: int, orders: pa.Table, lines: pa.Table
 ) -> BulkOutcome:
-    from clientbase.sales.services import _allocate_ids, import_orders
+    from clientbase.sales.services import import_orders
 
-    externals = orders.column("external_id").to_pylist()
     with connection.cursor() as cursor:
-        if _any_known(cursor, source_system, externals):
-            outcome: BulkOutcome = import_orders(
-                actor=actor,
-                source_system=source_system,
-                batch_id=batch_id,
-                orders=_imported(orders, lines),
-            )
-            return outcome
-        accounts = orders.column("account_id").to_pylist()
-        owners = _owners(cursor, sorted(set(accounts)))
-        ids = _allocate_ids(connection, orders.num_rows)
-        order_table, line_table = _tables(
-            source_system, batch_id, ids, orders, lines, [owners[a] for a in accounts]
-        )
         if connection.vendor == "postgresql":
-            _copy(cursor, order_table, line_table, lines, owners)
-        else:
-            for model, table in ((Order, order_table), (OrderLine, line_table)):
-                _executemany(cursor, model._meta.db_table, table)
-    return BulkOutcome(created=orders.num_rows)
+            try:
+                with transaction.atomic():  # a savepoint: a known order undoes the chunk's COPY
+                    _write_new(cursor, source_system, batch_id, orders, lines)
+                return BulkOutcome(created=orders.num_rows)
+            except UniqueViolation as exc:
+                if exc.diag.constraint_name != PROVENANCE_INDEX:
+                    raise
+        elif not _any_known(cursor, source_system, orders.column("external_id").to_pylist()):
+            _write_new(cursor, source_system, batch_id, orders, lines)
+            return BulkOutcome(created=orders.num_rows)
+    outcome: BulkOutcome = import_orders(
+        actor=actor,
+        source_system=source_system,
+        batch_id=batch_id,
+        orders=_imported(orders, lines),
+    )
+    return outcome
+
+
+def _write_new(
+    cursor: Any, source_system: str, batch_id: int, orders: pa.Table, lines: pa.Table
+) -> None:
+    from clientbase.sales.services import _allocate_ids
+
+    accounts = orders.column("account_id").to_pylist()
+    owners = _owners(cursor, sorted(set(accounts)))
+    ids = _allocate_ids(connection, orders.num_rows)
+    order_table, line_table = _tables(
+        source_system, batch_id, ids, orders, lines, [owners[a] for a in accounts]
+    )
+    if connection.vendor == "postgresql":
+        _copy(cursor, order_table, line_table, lines, owners)
+    else:
+        for model, table in ((Order, order_table), (OrderLine, line_table)):
+            _executemany(cursor, model._meta.db_table, table)
 
 
 def _in_set(column: str) -> str:

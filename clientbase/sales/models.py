@@ -46,12 +46,15 @@ class Order(Provenance):
     documents = models.PositiveIntegerField(
         _("documents"), default=1, help_text=_("Invoices, waybills, acts: the paperwork it took.")
     )
+    # Unindexed on purpose: no page or query selects orders by owner, and every import would
+    # pay for the index (some 10% of the orders' COPY). Deleting a user scans the orders once.
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="orders",
+        db_index=False,
     )
 
     class Meta(Provenance.Meta):

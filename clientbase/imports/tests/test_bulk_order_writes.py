@@ -5,7 +5,9 @@ through the unique index."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +27,7 @@ from clientbase.imports.tests.conftest import INN_A, INN_B, orders_csv
 from clientbase.imports.validation import plan_for, targets
 from clientbase.sales import bulk_orders
 from clientbase.sales.models import Order, OrderLine
-from clientbase.sales.services import import_orders
+from clientbase.sales.services import ImportedOrder, import_orders
 
 LINES = [
     f"R-1;01.02.2024;{INN_A};P-1;2;100,50;50",
@@ -116,6 +118,31 @@ def test_the_bulk_write_stores_exactly_what_import_orders_stores(
     assert _written("bulk")[0][9] == managed.pk  # the account's manager owns its orders
 
 
+@pytest.mark.usefixtures("catalog")
+def test_a_chunk_with_one_known_order_among_new_ones_updates_it_and_creates_the_rest(
+    write: Callable[..., Path], tmp_path: Path, customers: dict[str, Account]
+) -> None:
+    batch = _spool(write, tmp_path / "spool", chunk_size=10)  # R-1, R-2 and R-3 in one chunk
+    known = ImportedOrder(
+        external_id="R-3",  # the chunk's last order: PostgreSQL finds it only at its COPY
+        account_id=customers[INN_B].pk,
+        date=dt.date(2024, 2, 29),
+        currency="RUB",
+        rate_to_base=Decimal(1),
+        number="R-3",
+        documents=1,
+        lines=[(Product.objects.get(sku="P-1").pk, Decimal(5), Decimal(7), Decimal(1))],
+    )
+    import_orders(actor=None, source_system="bulk", batch_id=0, orders=[known])
+    counts = apply_chunks(actor=None, batch=batch, spool_dir=tmp_path / "spool", progress=None)
+    assert counts == {"created": 2, "updated": 1, "unchanged": 0}
+    assert sorted(Order.objects.values_list("external_id", flat=True)) == ["R-1", "R-2", "R-3"]
+    r3 = Order.objects.get(external_id="R-3")
+    assert list(r3.lines.values_list("product__sku", "quantity")) == [("P-3", Decimal(1))]
+    assert r3.import_batch_id == batch.pk
+    assert OrderLine.objects.count() == 4
+
+
 @pytest.mark.django_db(transaction=True)  # SQLite checks deferred keys only at the real commit
 @pytest.mark.usefixtures("customers")
 def test_a_chunk_fails_whole_when_its_product_was_deleted_after_the_check(
@@ -128,6 +155,18 @@ def test_a_chunk_fails_whole_when_its_product_was_deleted_after_the_check(
     assert list(Order.objects.values_list("external_id", flat=True)) == ["R-1"]
     assert OrderLine.objects.count() == 2
     assert list(ImportChunk.objects.values_list("number", flat=True)) == [0]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("customers")
+def test_the_chunks_after_a_failed_one_are_not_written_either(
+    write: Callable[..., Path], tmp_path: Path, catalog: dict[str, Product]
+) -> None:
+    batch = _spool(write, tmp_path / "spool")
+    catalog["P-1"].delete()  # only chunk 0 (R-1) uses it; chunk 1 may be written meanwhile
+    with pytest.raises(IntegrityError):
+        apply_chunks(actor=None, batch=batch, spool_dir=tmp_path / "spool", progress=None)
+    assert Order.objects.count() == OrderLine.objects.count() == ImportChunk.objects.count() == 0
 
 
 @pytest.mark.django_db(transaction=True)

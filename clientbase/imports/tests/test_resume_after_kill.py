@@ -35,12 +35,13 @@ def _database_url() -> str:
     return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
 
 
-def _run(path: Path, kill_at: int | None) -> subprocess.CompletedProcess[str]:
+def _run(path: Path, kill_at: int | None, writers: int) -> subprocess.CompletedProcess[str]:
     env = {
         **os.environ,
         "DATABASE_URL": _database_url(),
         "CLIENTBASE_VAR_DIR": str(settings.VAR_DIR),
         "DJANGO_SETTINGS_MODULE": "config.settings",
+        "CLIENTBASE_IMPORT_WRITERS": str(writers),  # PostgreSQL writes chunks on this many
     }
     env.pop("CLIENTBASE_IMPORT_KILL_AT_CHUNK", None)
     if kill_at is not None:
@@ -59,8 +60,9 @@ def _run(path: Path, kill_at: int | None) -> subprocess.CompletedProcess[str]:
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("catalog", "customers")
 @pytest.mark.parametrize("kill_at", [0, 2])
+@pytest.mark.parametrize("writers", [1, 2], ids=["one writer", "two writers"])
 def test_a_killed_import_resumes_without_duplicates(
-    write: Callable[..., Path], kill_at: int, settings: Any
+    write: Callable[..., Path], kill_at: int, writers: int, settings: Any
 ) -> None:
     lines = [
         f"R-{n};01.02.2024;{INN_A if n % 2 else INN_B};P-{1 + n % 3};{n};{n * 10};1"
@@ -68,14 +70,14 @@ def test_a_killed_import_resumes_without_duplicates(
     ]
     path = write("orders.csv", orders_csv(*lines))
 
-    killed = _run(path, kill_at)
+    killed = _run(path, kill_at, writers)
     assert killed.returncode == -signal.SIGKILL, killed.stderr
     batch = ImportBatch.objects.get()
     assert batch.status == BatchStatus.RUNNING  # never "done" with chunks missing
     assert ImportChunk.objects.filter(batch=batch).count() == kill_at
     assert Order.objects.count() == 2 * kill_at  # whole chunks only: the killed one rolled back
 
-    resumed = _run(path, None)
+    resumed = _run(path, None, writers)
     assert resumed.returncode == 0, resumed.stderr
     batch.refresh_from_db()
     assert ImportBatch.objects.count() == 1
