@@ -108,7 +108,7 @@ def test_a_director_reads_the_dashboard_and_an_accounts_segments(
     assert watched is not None
     big = {"field": "revenue_ltm", "op": "ge", "value": 1000}
     create_segment(actor=viewer, name=SEGMENT_NAMES[language], spec=big)
-    create_segment(actor=viewer, name="X", spec={"field": "xyz", "op": "eq", "value": "X"})
+    create_segment(actor=viewer, name="Z", spec={"field": "xyz", "op": "eq", "value": "Z"})
     snapshot_memberships(analysed)
 
     with sync_playwright() as playwright:
