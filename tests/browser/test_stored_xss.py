@@ -19,6 +19,7 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from django.apps import apps
@@ -125,6 +126,27 @@ INJECTED = """() => {
 }"""
 
 
+SHOWN = """() => document.body.innerText.includes("__xss")
+  || [...document.querySelectorAll("input, textarea, option")].some(
+       el => (el.value || el.textContent || "").includes("__xss"))"""
+MUST_SHOW = {
+    "account_list",
+    "account_detail",
+    "duplicate_queue",
+    "duplicate_detail",
+    "import_list",
+    "import_detail",
+    "import_parked",
+    "export_list",
+    "account_questionnaire",
+    "questionnaire_edit",
+    "analytics_dashboard",
+    "segment_list",
+    "segment_edit",
+    "segment_movements",
+}
+
+
 def _payload_for(field: models.Field[Any, Any], turn: int) -> str | None:
     limit = getattr(field, "max_length", None) or 10_000
     if field.name in {"website", "email"} and len(LINK_PAYLOAD) <= limit:
@@ -182,9 +204,9 @@ def poison_every_text_field() -> dict[str, int]:
                 if len(payload + suffix) > limit:
                     suffix = ""
                 values[field.name] = payload + suffix
-            for field in jsons:
-                keys = JSON_TEXT[f"{label}.{field.name}"]
-                values[field.name] = _poisoned_json(getattr(row, field.attname), payloads, keys)
+            for jfield in jsons:
+                keys = JSON_TEXT[f"{label}.{jfield.name}"]
+                values[jfield.name] = _poisoned_json(getattr(row, jfield.attname), payloads, keys)
             model._default_manager.filter(pk=row.pk).update(**values)
         if rows:
             poisoned[label] = len(rows)
@@ -289,28 +311,25 @@ def _pages(viewer: User) -> tuple[list[tuple[str, str]], set[str]]:
     }
     _prefix, web_resolver = get_resolver().namespace_dict["web"]
     web = web_resolver.url_patterns
-    routes = [p for p in web if isinstance(p, URLPattern) and p.name]
+    routes = {p.name: p for p in web if isinstance(p, URLPattern) and p.name}
     pages: list[tuple[str, str]] = []
-    for route in routes:
-        if route.name in NOT_PAGES:
+    for name, route in routes.items():
+        if name in NOT_PAGES:
             continue
         wanted = list(route.pattern.converters)
         if not wanted:
-            pages.append((route.name, reverse(f"web:{route.name}")))
+            pages.append((name, reverse(f"web:{name}")))
             continue
-        assert len(wanted) == 1, f"{route.name} takes {wanted}"
-        assert wanted[0] in ids, f"no ids for {route.name}: {wanted}"
-        assert ids[wanted[0]], f"nothing stored to open {route.name} with"
-        pages += [
-            (route.name, reverse(f"web:{route.name}", kwargs={wanted[0]: pk}))
-            for pk in ids[wanted[0]]
-        ]
+        assert len(wanted) == 1, f"{name} takes {wanted}"
+        assert wanted[0] in ids, f"no ids for {name}: {wanted}"
+        assert ids[wanted[0]], f"nothing stored to open {name} with"
+        pages += [(name, reverse(f"web:{name}", kwargs={wanted[0]: pk})) for pk in ids[wanted[0]]]
     reflected = [
-        ("account_list", f"{reverse('web:account_list')}?q={PAYLOADS[1]}"),
+        ("account_list", f"{reverse('web:account_list')}?{urlencode({'q': PAYLOADS[1]})}"),
         ("account_list", f"{reverse('web:account_list')}?segment={ids['segment_id'][0]}"),
         ("segment_movements", f"{reverse('web:segment_movements')}?segment={ids['segment_id'][0]}"),
     ]
-    return pages + reflected, {r.name for r in routes}
+    return pages + reflected, set(routes)
 
 
 @pytest.fixture
@@ -350,8 +369,14 @@ def test_stored_payloads_in_every_text_field_render_inert_on_every_page(
 
     context, page, problems = watched_page(browser, "en", bypass_csp=True)
     dialogs: list[str] = []
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+
+    def dismissed(dialog: Any) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", dismissed)
     failures: list[str] = []
+    showing: set[str] = set()  # routes whose page shows a payload as text
     try:
         page.goto(f"{live_server.url}/login/")
         sign_in(page, viewer.username)
@@ -363,12 +388,16 @@ def test_stored_payloads_in_every_text_field_render_inert_on_every_page(
                 failures.append(f"{url}: HTTP {response.status}")
                 continue
             page.wait_for_load_state("networkidle")  # onload, onerror, htmx load triggers
+            if page.evaluate(SHOWN):
+                showing.add(name)
             ran = page.evaluate("() => window.__xss")
             injected = page.evaluate(INJECTED)
             if ran is not None or injected or dialogs:
                 failures.append(f"{name} {url}: ran={ran} injected={injected} dialogs={dialogs}")
                 dialogs.clear()
         assert failures == [], "\n".join(failures)
+        # The payloads did reach the pages (as text): the sweep is not vacuous.
+        assert MUST_SHOW - showing == set(), sorted(showing)
         assert [p for p in problems if "__xss" in p] == []
         assert len(pages) > 40, len(pages)
     finally:
