@@ -132,6 +132,7 @@ SHOWN = """() => document.body.innerText.includes("__xss")
 MUST_SHOW = {
     "account_list",
     "account_detail",
+    "account_new_check",
     "duplicate_queue",
     "duplicate_detail",
     "import_list",
@@ -328,27 +329,36 @@ def _pages(viewer: User) -> tuple[list[tuple[str, str]], set[str]]:
         ("account_list", f"{reverse('web:account_list')}?{urlencode({'q': PAYLOADS[1]})}"),
         ("account_list", f"{reverse('web:account_list')}?segment={ids['segment_id'][0]}"),
         ("segment_movements", f"{reverse('web:segment_movements')}?segment={ids['segment_id'][0]}"),
+        # The new-account form's duplicate warning lists stored accounts as a name is typed.
+        *(
+            ("account_new_check", f"{reverse('web:account_new_check')}?{urlencode(typed)}")
+            for typed in ({"legal_name": "Northwind Traders"}, {"phone": "+442071234567"})
+        ),
     ]
     return pages + reflected, set(routes)
 
 
 @pytest.fixture
-def poisoned(tour: Tour, settings: Any, tmp_path: Path) -> tuple[User, dict[str, int]]:  # noqa: F811
+def poisoned(tour: Tour, settings: Any, tmp_path: Path) -> tuple[Tour, dict[str, int]]:  # noqa: F811
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     settings.VAR_DIR = tmp_path / "var"
     viewer = tour.viewers["en"]
     _plant_duplicates(tour)
     _import_a_poisoned_file(viewer)
     _add_the_rest(viewer, tmp_path)
-    return viewer, poison_every_text_field()
+    return tour, poison_every_text_field()
 
 
+@pytest.mark.parametrize("language", ["en", "fa"])
 def test_stored_payloads_in_every_text_field_render_inert_on_every_page(
     live_server: Any,
     browser: Any,  # noqa: F811 - the tour's fixture
-    poisoned: tuple[User, dict[str, int]],
+    poisoned: tuple[Tour, dict[str, int]],
+    language: str,
 ) -> None:
-    viewer, rows = poisoned
+    """In English and in Persian (other code paths: Persian labels, digits, right to left)."""
+    tour, rows = poisoned  # noqa: F811
+    viewer = tour.viewers[language]
     for model in (
         "accounts.Account",
         "accounts.Contact",
@@ -367,7 +377,7 @@ def test_stored_payloads_in_every_text_field_render_inert_on_every_page(
     opened = {name for name, _url in pages}
     assert routes - opened - set(NOT_PAGES) == set(), "a route is neither opened nor excused"
 
-    context, page, problems = watched_page(browser, "en", bypass_csp=True)
+    context, page, problems = watched_page(browser, language, bypass_csp=True)
     dialogs: list[str] = []
 
     def dismissed(dialog: Any) -> None:
