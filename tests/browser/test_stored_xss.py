@@ -13,7 +13,9 @@ iframe, an hx- attribute from data)."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import itertools
 import os
 from collections.abc import Iterator
@@ -138,6 +140,7 @@ MUST_SHOW = {
     "import_list",
     "import_detail",
     "import_parked",
+    "import_mapping",
     "export_list",
     "account_questionnaire",
     "questionnaire_edit",
@@ -218,33 +221,38 @@ def poison_every_text_field() -> dict[str, int]:
 
 
 def _import_a_poisoned_file(viewer: User) -> None:
-    """A file whose header and cells carry payloads, imported keeping the valid rows; the row
-    with a bad e-mail is parked, so the parked-rows page shows its raw cells."""
-    client = Client()
-    client.force_login(viewer)
-    header = "external_id,legal_name,city,email"
-    rows = [
-        f"X-{n},{payload.replace(',', ' ')},{payload.replace(',', ' ')},"
-        + ("not-an-email" if n % 2 else f"x{n}@example.com")
-        for n, payload in enumerate(PAYLOADS)
-    ]
-    text = "\n".join([header, *rows]) + "\n"
-    response = client.post(
-        reverse("web:import_new"),
-        {
-            "file": SimpleUploadedFile("<svg onload=alert(1)>.csv", text.encode(), "text/csv"),
-            "source_system": PAYLOADS[0][:64],
-            "target": "accounts",
-            "mode": "valid-rows",
-        },
-    )
-    assert response.status_code == 302, response.content.decode()[:500]
+    """A file whose header and cells carry payloads, imported keeping the valid rows (the rows
+    with a bad e-mail are parked, so the parked-rows page shows their raw cells); and the same
+    file uploaded again and left at the column-matching step, which shows its header and cells."""
     from clientbase.imports.models import ImportBatch
     from clientbase.web.tests.imports_support import start
 
-    batch = ImportBatch.objects.order_by("-pk").first()
-    assert batch is not None
-    start(client, batch)
+    client = Client()
+    client.force_login(viewer)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["external_id", "legal_name", "city", "email", PAYLOADS[2]])
+    writer.writerows(
+        [f"X-{n}", payload, payload, "not-an-email" if n % 2 else f"x{n}@example.com", payload]
+        for n, payload in enumerate(PAYLOADS)
+    )
+    for upload in ("started", "left at the mapping step"):
+        response = client.post(
+            reverse("web:import_new"),
+            {
+                "file": SimpleUploadedFile(
+                    "<svg onload=alert(1)>.csv", out.getvalue().encode(), "text/csv"
+                ),
+                "source_system": f"{upload} {PAYLOADS[0]}"[:64],
+                "target": "accounts",
+                "mode": "valid-rows",
+            },
+        )
+        assert response.status_code == 302, response.content.decode()[:500]
+        if upload == "started":
+            batch = ImportBatch.objects.order_by("-pk").first()
+            assert batch is not None
+            start(client, batch)
 
 
 def _add_the_rest(viewer: User, tmp_path: Path) -> None:
