@@ -29,6 +29,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
 from django.test import Client
 from django.urls import URLPattern, get_resolver, reverse
+from django.utils import timezone
 
 from clientbase.access.models import User
 from clientbase.accounts.models import Account, CustomFieldDefinition, CustomFieldType
@@ -85,6 +86,7 @@ JSON_TEXT = {
     "imports.ParkedRow.errors": False,
     "imports.RecordHistory.old": False,
     "imports.RecordHistory.new": False,
+    "imports.ImportMapping.columns": True,
 }
 
 # Routes that are not pages to open: each with the reason. Every other route of the web
@@ -258,12 +260,43 @@ def _import_a_poisoned_file(viewer: User) -> None:
 def _add_the_rest(viewer: User, tmp_path: Path) -> None:
     """What the tour's base lacks: an export, a questionnaire question and answer, a metrics
     run, saved segments with memberships, a text custom field."""
+    from clientbase.access.models import CompanySettings, Department, DepartmentKind, Team
+    from clientbase.accounts.models import Consent, ConsentPurpose, Contact
     from clientbase.analytics.segment_services import create_segment, snapshot_memberships
     from clientbase.analytics.tests.segment_fixtures import finished_run
     from clientbase.exports.models import Export
+    from clientbase.imports.models import ImportBatch, ImportMapping, RecordHistory
     from clientbase.questionnaires.models import Dimension, Question, QuestionKind, Questionnaire
 
     CustomFieldDefinition.objects.create(key="notes", label="Notes", type=CustomFieldType.TEXT)
+    CompanySettings.objects.get_or_create(pk=1)
+    department = Department.objects.create(name="Sales", kind=DepartmentKind.values[0])
+    User.objects.filter(pk=viewer.pk).update(
+        team=Team.objects.create(name="A", department=department)
+    )
+    contact = Contact.objects.order_by("pk").first()
+    assert contact is not None
+    Consent.objects.create(
+        contact=contact,
+        purpose=ConsentPurpose.values[0],
+        granted=True,
+        at=timezone.now(),
+        channel="web",
+        text_version="v1",
+    )
+    batch = ImportBatch.objects.order_by("pk").first()
+    assert batch is not None
+    RecordHistory.objects.create(
+        batch=batch,
+        model="accounts.Account",
+        object_id=contact.account_id or 0,
+        field="city",
+        old="Kazan",
+        new="Perm",
+    )
+    ImportMapping.objects.create(
+        source_system="1c", name="Mine", target="accounts", columns={"City": "city"}
+    )
     Export.objects.create(created_by=viewer, fmt="csv", status="failed", message="failed")
     questionnaire = Questionnaire.objects.filter(is_active=True).first()
     if questionnaire is None:
@@ -379,6 +412,12 @@ def test_stored_payloads_in_every_text_field_render_inert_on_every_page(
         "exports.Export",
         "access.User",
         "accounts.CustomFieldDefinition",
+        "accounts.Consent",
+        "access.Team",
+        "access.Department",
+        "access.CompanySettings",
+        "imports.RecordHistory",
+        "imports.ImportMapping",
     ):
         assert rows.get(model), f"no {model} row was poisoned: the sweep would miss its pages"
     pages, routes = _pages(viewer)
