@@ -330,6 +330,20 @@ def write_html(table: pa.Table, keys: list[str] | None, path: Path, as_of: dt.da
         by_column,
         [(label(r["account_id"]), float(r["churn_risk"] or 0)) for r in churn],
     )
+    present = [a for a in ("A", "B", "C", "D") if any((a, x) in matrix for x in "XYZ")]
+    charts["matrix"] = {
+        "kind": "matrix",
+        "label": "accounts",
+        "rows": present,
+        "columns": ["X", "Y", "Z"],
+        "cells": [
+            [i, j, matrix.get((a, x), 0)]
+            for i, a in enumerate(present)
+            for j, x in enumerate("XYZ")
+        ],
+        "xTitle": "how steadily they buy (XYZ)",
+        "yTitle": "revenue class (ABC)",
+    }
     churn_rows = "".join(
         f"<tr><td>{html.escape(label(r['account_id']))}</td><td>{r['churn_risk']:.0%}</td>"
         f"<td>{r['recency_days']}</td><td>{(r['usual_gap_days'] or 0):.0f}</td></tr>"
@@ -365,7 +379,8 @@ def write_html(table: pa.Table, keys: list[str] | None, path: Path, as_of: dt.da
 {_summary_table(by_column["cts_class"])}
 <h2>Loyalty × profitability</h2>{_canvas("quadrants", "Loyalty and profitability", square=True)}
 <table><tr><th>quadrant</th><th>accounts</th></tr>{quadrant_rows}</table>
-<h2>ABC–XYZ</h2><table><tr><th></th><th>X</th><th>Y</th><th>Z</th></tr>{matrix_rows}</table>
+<h2>ABC–XYZ</h2>{_canvas("matrix", "Accounts by revenue class and by how steadily they buy")}
+<table><tr><th></th><th>X</th><th>Y</th><th>Z</th></tr>{matrix_rows}</table>
 <h2>RFM segments</h2>{_canvas("rfm", "Share of accounts and revenue per RFM segment")}
 <h2>Churn warnings</h2>{_canvas("churn", "Churn risk of the accounts most at risk")}
 <table><tr><th>account</th><th>risk</th><th>days silent</th>

@@ -91,6 +91,15 @@ def analytics_dashboard(request: HttpRequest) -> HttpResponse:
                     "pareto": charts.pareto_chart(board.pareto, board.top_share_for_80),
                     "costs": charts.cost_chart(board.costs),
                     "quadrants": charts.quadrant_chart(board.scatter, QUADRANT_NAMES),
+                    "matrix": charts.matrix_chart(
+                        [
+                            a
+                            for a in selectors.ABC
+                            if any((a, x) in board.matrix for x in selectors.XYZ)
+                        ],
+                        list(selectors.XYZ),
+                        board.matrix,
+                    ),
                     "rfm": charts.share_bars(
                         rfm_names,
                         [round(r.account_share, 4) for r in board.rfm],

@@ -147,6 +147,21 @@ def movement_chart(names: list[str], entered: list[int], left: list[int]) -> Cha
     }
 
 
+def matrix_chart(rows: list[str], columns: list[str], counts: dict[tuple[str, str], int]) -> Chart:
+    """The ABC–XYZ matrix as bubbles: a row per ABC class, a column per XYZ class."""
+    return {
+        "kind": "matrix",
+        "label": _("Accounts"),
+        "rows": rows,
+        "columns": columns,
+        "cells": [
+            [i, j, counts.get((a, x), 0)] for i, a in enumerate(rows) for j, x in enumerate(columns)
+        ],
+        "xTitle": _("how steadily they buy (XYZ)"),
+        "yTitle": _("revenue class (ABC)"),
+    }
+
+
 def heat_level(count: int, highest: int) -> int:
     """0..5, for the ABC–XYZ matrix cells' shading classes (no inline styles under the CSP)."""
     if count <= 0 or highest <= 0:

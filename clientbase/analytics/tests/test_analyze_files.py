@@ -106,7 +106,7 @@ def test_the_command_writes_a_self_contained_report_and_a_workbook(
 
     page = report.read_text(encoding="utf-8")
     assert "Pareto curve" in page
-    for chart in ("pareto", "costs", "quadrants", "rfm", "churn"):
+    for chart in ("pareto", "costs", "quadrants", "matrix", "rfm", "churn"):
         assert f'<canvas data-chart="{chart}"' in page
     assert "Chart.js v4.6.2" in page  # the charting library inlined, not linked
     assert '<script id="an-charts" type="application/json">' in page

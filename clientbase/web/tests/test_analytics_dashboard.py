@@ -121,13 +121,15 @@ def test_a_director_sees_every_chart_with_its_table(
     ):
         assert title in page
     drawn = re.findall(r'<canvas data-chart="(\w+)"', html)
-    assert drawn == ["pareto", "costs", "quadrants", "rfm", "churn"]
+    assert drawn == ["pareto", "costs", "quadrants", "matrix", "rfm", "churn"]
     charts = charts_of(html)["charts"]
     assert set(drawn) <= set(charts)
     assert charts["costs"]["categories"] == ["A", "D"]
     assert charts["costs"]["highlight"] == [False, True]
     assert [len(g["points"]) for g in charts["quadrants"]["groups"]] == [0, 1, 1, 1]
     assert charts["pareto"]["points"][-1] == [1.0, 1.0]
+    assert charts["matrix"]["rows"] == ["A", "B"]
+    assert [c for c in charts["matrix"]["cells"] if c[2]] == [[0, 0, 1], [0, 2, 1], [1, 0, 1]]
     assert html.count('class="an-data"') == 2  # the Pareto and cost tables under their charts
     for table in ("pareto", "costs", "quadrants", "matrix", "rfm", "churn"):
         assert reverse("web:analytics_csv", args=[table]) in html

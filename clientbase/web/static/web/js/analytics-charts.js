@@ -203,7 +203,72 @@
     };
   }
 
-  var KINDS = { curve: curve, bars: bars, scatter: scatter };
+  /* A matrix of counts (ABC rows, XYZ columns) as bubbles: the area follows the count, the
+   * count is written in each bubble. */
+  function matrix(f, spec, rtl) {
+    var highest = Math.max.apply(null, spec.cells.map(function (c) { return c[2]; }).concat([1]));
+    var last = spec.rows.length - 1;
+    var points = spec.cells.map(function (c) {
+      return { x: c[1], y: last - c[0], r: c[2] ? 6 + 24 * Math.sqrt(c[2] / highest) : 0, n: c[2] };
+    });
+    var axis = function (labels, title) {
+      return {
+        type: "linear", min: -0.5, max: labels.length - 0.5,
+        grid: { color: "#e2e8f0" },
+        afterBuildTicks: function (scale) {
+          scale.ticks = labels.map(function (_label, i) { return { value: i }; });
+        },
+        ticks: { callback: function (v) { return labels[v]; } },
+        title: { display: true, text: title },
+      };
+    };
+    var x = axis(spec.columns, spec.xTitle);
+    x.reverse = rtl;
+    var y = axis(spec.rows.slice().reverse(), spec.yTitle);
+    y.position = rtl ? "right" : "left";
+    return {
+      type: "bubble",
+      data: {
+        datasets: [{
+          label: spec.label,
+          data: points,
+          backgroundColor: "rgba(79, 70, 229, 0.55)",
+          borderColor: "#4f46e5",
+        }],
+      },
+      options: {
+        scales: { x: x, y: y },
+        plugins: {
+          legend: { display: false },
+          tooltip: {
+            callbacks: {
+              label: function (item) {
+                var p = item.raw;
+                return spec.rows[last - p.y] + spec.columns[p.x] + ": " + f.number(p.n);
+              },
+            },
+          },
+        },
+      },
+      plugins: [{
+        id: "anCounts",
+        afterDatasetsDraw: function (chart) {
+          var ctx = chart.ctx, sx = chart.scales.x, sy = chart.scales.y;
+          ctx.save();
+          ctx.font = "600 12px " + Chart.defaults.font.family;
+          ctx.textAlign = "center";
+          ctx.textBaseline = "middle";
+          ctx.fillStyle = "#0f172a";
+          points.forEach(function (p) {
+            ctx.fillText(f.number(p.n), sx.getPixelForValue(p.x), sy.getPixelForValue(p.y));
+          });
+          ctx.restore();
+        },
+      }],
+    };
+  }
+
+  var KINDS = { curve: curve, bars: bars, scatter: scatter, matrix: matrix };
 
   function draw(root) {
     var data = reading(root);
