@@ -37,6 +37,7 @@ REQUESTED_KEY = "analytics_requested_at"  # when this user last pressed Recomput
 QUEUE_PATIENCE_SECONDS = 3600  # a request older than this without a run is not "waiting"
 
 TABLES = ("pareto", "costs", "quadrants", "matrix", "rfm", "churn")
+CHURN_BARS = 15  # the churn chart shows the most at risk; its table and CSV show them all
 
 
 def _rtl() -> bool:
@@ -82,12 +83,38 @@ def analytics_dashboard(request: HttpRequest) -> HttpResponse:
         **_queue_state(request),
     }
     if board is not None:
-        rtl = _rtl()
+        watch = board.watch[:CHURN_BARS]
+        rfm_names = [str(RFM_NAMES.get(row.segment, row.segment)) for row in board.rfm]
         context.update(
-            pareto=charts.pareto_chart(board.pareto, board.top_share_for_80, rtl=rtl),
-            costs=charts.cost_chart(board.costs, rtl=rtl),
+            charts=charts.payload(
+                {
+                    "pareto": charts.pareto_chart(board.pareto, board.top_share_for_80),
+                    "costs": charts.cost_chart(board.costs),
+                    "quadrants": charts.quadrant_chart(board.scatter, QUADRANT_NAMES),
+                    "matrix": charts.matrix_chart(
+                        [
+                            a
+                            for a in selectors.ABC
+                            if any((a, x) in board.matrix for x in selectors.XYZ)
+                        ],
+                        list(selectors.XYZ),
+                        board.matrix,
+                    ),
+                    "rfm": charts.share_bars(
+                        rfm_names,
+                        [round(r.account_share, 4) for r in board.rfm],
+                        [round(r.revenue_share, 4) for r in board.rfm],
+                    ),
+                    "churn": charts.churn_chart(
+                        [w.name for w in watch],
+                        [w.churn_risk for w in watch],
+                        [w.churn_flag for w in watch],
+                    ),
+                },
+                language=translation.get_language(),
+                rtl=_rtl(),
+            ),
             flagged=[cost_sentence(c) for c in board.costs if c.flagged],
-            scatter=charts.quadrant_chart(board.scatter, rtl=rtl),
             quadrants=[
                 {
                     "code": q,
@@ -115,7 +142,7 @@ def analytics_dashboard(request: HttpRequest) -> HttpResponse:
                 if any((a, x) in board.matrix for x in selectors.XYZ)
             ],
             xyz=selectors.XYZ,
-            rfm=[(row, RFM_NAMES.get(row.segment, row.segment)) for row in board.rfm],
+            rfm=list(zip(board.rfm, rfm_names, strict=True)),
         )
     return render(request, "web/analytics/dashboard.html", context)
 

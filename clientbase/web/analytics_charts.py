@@ -1,187 +1,165 @@
-"""Chart geometry for the analytics pages, drawn as inline SVG by the templates (no script,
-nothing for the Content-Security-Policy to allow). Pure functions, no database access.
+"""What the analytics charts draw, as plain data for the page's JSON block (json_script).
 
-In a right-to-left language the horizontal axis runs from the right, as the text does: every
-x position goes through `Frame.x`, which mirrors it."""
+The browser draws them with the vendored Chart.js (static/web/js/analytics-charts.js); every
+chart keeps its data table beside it, which is also what a reader without script sees. Pure
+functions, no database access. Labels are data, never markup: the script draws them on a
+canvas as text."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from clientbase.analytics.cost_to_serve import SegmentCost
+from clientbase.web.formatting import MINUS, SEPARATORS, base_language
 
-WIDTH, HEIGHT = 480, 300
-LEFT, RIGHT, TOP, BOTTOM = 48, 16, 16, 40  # the plot's margins (left/right swap in RTL)
-
-
-@dataclass(frozen=True)
-class Frame:
-    rtl: bool
-    width: int = WIDTH
-    height: int = HEIGHT
-
-    @property
-    def start(self) -> float:
-        return float(RIGHT if self.rtl else LEFT)
-
-    @property
-    def plot_width(self) -> float:
-        return float(self.width - LEFT - RIGHT)
-
-    @property
-    def plot_height(self) -> float:
-        return float(self.height - TOP - BOTTOM)
-
-    def x(self, share: float) -> float:
-        """A 0..1 share along the horizontal axis, as a position (mirrored in RTL)."""
-        share = min(max(share, 0.0), 1.0)
-        if self.rtl:
-            return round(self.width - LEFT - share * self.plot_width, 1)
-        return round(LEFT + share * self.plot_width, 1)
-
-    def y(self, share: float) -> float:
-        share = min(max(share, 0.0), 1.0)
-        return round(TOP + (1 - share) * self.plot_height, 1)
-
-    @property
-    def axis_x(self) -> float:
-        """Where the vertical axis stands (the start side)."""
-        return self.x(0.0)
-
-    @property
-    def base_y(self) -> float:
-        return self.y(0.0)
-
-    @property
-    def label_anchor(self) -> str:
-        """text-anchor for the vertical axis' labels, which sit outside the plot."""
-        return "start" if self.rtl else "end"
-
-    @property
-    def label_x(self) -> float:
-        return self.axis_x + 6 if self.rtl else self.axis_x - 6
-
-
-@dataclass(frozen=True)
-class Tick:
-    share: float
-    x: float
-    y: float
-
-
-def ticks(frame: Frame, count: int = 5) -> list[Tick]:
-    return [Tick(k / count, frame.x(k / count), frame.y(k / count)) for k in range(count + 1)]
-
-
-@dataclass(frozen=True)
-class ParetoChart:
-    frame: Frame
-    line: str  # the polyline's points
-    ticks: list[Tick]
-    mark_x: float | None  # where 80% of revenue is reached
-    mark_y: float
-
-
-def pareto_chart(
-    points: list[tuple[float, float]], top80: float | None, *, rtl: bool
-) -> ParetoChart:
-    frame = Frame(rtl)
-    line = " ".join(f"{frame.x(a)},{frame.y(r)}" for a, r in points)
-    return ParetoChart(
-        frame=frame,
-        line=line,
-        ticks=ticks(frame),
-        mark_x=frame.x(top80) if top80 is not None else None,
-        mark_y=frame.y(0.8),
-    )
-
-
-@dataclass(frozen=True)
-class Bar:
-    measure: str
-    share: float
-    x: float
-    y: float
-    width: float
-
-
-@dataclass(frozen=True)
-class BarGroup:
-    cost: SegmentCost
-    label_y: float
-    bars: list[Bar]
-
-
-@dataclass(frozen=True)
-class CostChart:
-    frame: Frame
-    groups: list[BarGroup]
-    ticks: list[Tick]
-
+Chart = dict[str, Any]
 
 MEASURES = ("account_share", "revenue_share", "margin_share", "workload_share")
-BAR, GAP = 9, 14
+COLOURS = {
+    "account_share": "#94a3b8",
+    "revenue_share": "#4f46e5",
+    "margin_share": "#16a34a",
+    "workload_share": "#f59e0b",
+}
+QUADRANT_COLOURS = {"I": "#94a3b8", "II": "#f59e0b", "III": "#16a34a", "IV": "#4f46e5"}
+# Where the quadrants' numerals sit (loyalty across, profitability up).
+QUADRANT_LABELS = [[0.25, 0.06, "I"], [0.75, 0.06, "II"], [0.75, 0.9, "III"], [0.25, 0.9, "IV"]]
+RISK_COLOUR, WATCH_COLOUR = "#dc2626", "#f59e0b"
 
 
-def cost_chart(costs: list[SegmentCost], *, rtl: bool) -> CostChart:
+def number_format(language: str | None) -> dict[str, str]:
+    """The separators and digits the server's own number filters use, for the script."""
+    lang = base_language(language)
+    thousands, decimal = SEPARATORS[lang]
+    return {
+        "thousands": thousands,
+        "decimal": decimal,
+        "minus": "-" if lang == "en" else MINUS,
+        "digits": "۰۱۲۳۴۵۶۷۸۹" if lang == "fa" else "",
+        "percent": "٪" if lang == "fa" else "%",
+    }
+
+
+def payload(charts: dict[str, Chart], *, language: str | None, rtl: bool) -> dict[str, Any]:
+    return {"format": number_format(language), "rtl": rtl, "charts": charts}
+
+
+def pareto_chart(points: list[tuple[float, float]], top80: float | None) -> Chart:
+    return {
+        "kind": "curve",
+        "label": _("Share of revenue"),
+        "points": [[round(a, 4), round(r, 4)] for a, r in points],
+        "mark": None if top80 is None else round(top80, 4),
+        "xTitle": _("share of accounts"),
+        "yTitle": _("share of revenue"),
+    }
+
+
+def cost_chart(costs: list[SegmentCost]) -> Chart:
     """Horizontal bars: per class, its share of accounts, revenue, margin and workload."""
-    group_height = len(MEASURES) * BAR + GAP
-    frame = Frame(rtl, height=TOP + BOTTOM + max(1, len(costs)) * group_height)
-    groups = []
-    for index, cost in enumerate(costs):
-        top = TOP + index * group_height
-        bars = []
-        for k, measure in enumerate(MEASURES):
-            share = float(getattr(cost, measure))
-            start, end = frame.x(0.0), frame.x(share)
-            bars.append(
-                Bar(measure, share, min(start, end), top + k * BAR, round(abs(end - start), 1))
-            )
-        groups.append(BarGroup(cost, top + len(MEASURES) * BAR / 2 + 4, bars))
-    return CostChart(frame, groups, ticks(frame))
+    names = {
+        "account_share": _("accounts"),
+        "revenue_share": _("revenue"),
+        "margin_share": _("margin"),
+        "workload_share": _("workload"),
+    }
+    return {
+        "kind": "bars",
+        "horizontal": True,
+        "percent": True,
+        "categories": [c.segment for c in costs],
+        "highlight": [c.flagged for c in costs],
+        "series": [
+            {
+                "label": names[m],
+                "color": COLOURS[m],
+                "values": [round(float(getattr(c, m)), 4) for c in costs],
+            }
+            for m in MEASURES
+        ],
+    }
 
 
-@dataclass(frozen=True)
-class Dot:
-    x: float
-    y: float
-    quadrant: str
-
-
-@dataclass(frozen=True)
-class QuadrantLabel:
-    quadrant: str
-    x: float
-    y: float
-
-
-@dataclass(frozen=True)
-class ScatterChart:
-    frame: Frame
-    dots: list[Dot]
-    mid_x: float
-    mid_y: float
-    labels: list[QuadrantLabel]
-    ticks: list[Tick]
-
-
-def quadrant_chart(points: list[tuple[float, float, str]], *, rtl: bool) -> ScatterChart:
+def quadrant_chart(points: list[tuple[float, float, str]], names: dict[str, Any]) -> Chart:
     """Loyalty along the horizontal axis, profitability up; the cuts at the median."""
-    frame = Frame(rtl, height=WIDTH - 60)
-    labels = [
-        QuadrantLabel("I", frame.x(0.25), frame.y(0.03)),
-        QuadrantLabel("II", frame.x(0.75), frame.y(0.03)),
-        QuadrantLabel("III", frame.x(0.75), frame.y(0.93)),
-        QuadrantLabel("IV", frame.x(0.25), frame.y(0.93)),
-    ]
-    return ScatterChart(
-        frame=frame,
-        dots=[Dot(frame.x(lo), frame.y(pr), q) for lo, pr, q in points],
-        mid_x=frame.x(0.5),
-        mid_y=frame.y(0.5),
-        labels=labels,
-        ticks=ticks(frame, 4),
-    )
+    return {
+        "kind": "scatter",
+        "xTitle": _("loyalty"),
+        "yTitle": _("profitability"),
+        "labels": QUADRANT_LABELS,
+        "groups": [
+            {
+                "label": str(names[q]),
+                "color": QUADRANT_COLOURS[q],
+                "points": [[round(lo, 4), round(pr, 4)] for lo, pr, pq in points if pq == q],
+            }
+            for q in QUADRANT_COLOURS
+        ],
+    }
+
+
+def share_bars(categories: list[str], accounts: list[float], revenue: list[float]) -> Chart:
+    """Vertical bars: per segment its share of accounts and of revenue (RFM)."""
+    return {
+        "kind": "bars",
+        "percent": True,
+        "categories": categories,
+        "series": [
+            {"label": _("accounts"), "color": COLOURS["account_share"], "values": accounts},
+            {"label": _("revenue"), "color": COLOURS["revenue_share"], "values": revenue},
+        ],
+    }
+
+
+def churn_chart(names: list[str], risks: list[float], flags: list[bool]) -> Chart:
+    """Horizontal bars: each watched account's churn risk, the warned ones highlighted."""
+    return {
+        "kind": "bars",
+        "horizontal": True,
+        "percent": True,
+        "max": 1,
+        "categories": names,
+        "highlight": flags,
+        "valueTitle": _("Churn risk"),
+        "series": [
+            {
+                "label": _("Churn risk"),
+                "color": [RISK_COLOUR if f else WATCH_COLOUR for f in flags],
+                "values": [round(r, 4) for r in risks],
+            }
+        ],
+    }
+
+
+def movement_chart(names: list[str], entered: list[int], left: list[int]) -> Chart:
+    """Vertical bars: per saved segment, how many accounts entered and left it."""
+    return {
+        "kind": "bars",
+        "percent": False,
+        "categories": names,
+        "series": [
+            {"label": pgettext("segments", "Entered"), "color": "#16a34a", "values": entered},
+            {"label": pgettext("segments", "Left"), "color": "#dc2626", "values": left},
+        ],
+    }
+
+
+def matrix_chart(rows: list[str], columns: list[str], counts: dict[tuple[str, str], int]) -> Chart:
+    """The ABC–XYZ matrix as bubbles: a row per ABC class, a column per XYZ class."""
+    return {
+        "kind": "matrix",
+        "label": _("Accounts"),
+        "rows": rows,
+        "columns": columns,
+        "cells": [
+            [i, j, counts.get((a, x), 0)] for i, a in enumerate(rows) for j, x in enumerate(columns)
+        ],
+        "xTitle": _("how steadily they buy (XYZ)"),
+        "yTitle": _("revenue class (ABC)"),
+    }
 
 
 def heat_level(count: int, highest: int) -> int:

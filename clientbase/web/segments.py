@@ -8,17 +8,22 @@ filter language the account list, its exports and the API read too.
 
 from __future__ import annotations
 
+import csv
 import dataclasses
+import io
 import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from clientbase.access.selectors import EXPORT, can
 from clientbase.accounts.selectors import AccountListQuery
 from clientbase.analytics.filters import (
     KIND_OPS,
@@ -43,6 +48,8 @@ from clientbase.analytics.segment_selectors import (
     segment_movements,
 )
 from clientbase.analytics.segment_services import create_segment, delete_segment, update_segment
+from clientbase.exports.cells import csv_rows
+from clientbase.web import analytics_charts as charts
 from clientbase.web.auth import member_required
 from clientbase.web.views import acting_user
 
@@ -305,13 +312,47 @@ def segment_movements_page(request: HttpRequest) -> HttpResponse:
     if wanted.isdigit():
         chosen = get_segment(actor=actor, segment_id=int(wanted))
         moved = segment_movements(actor=actor, segment=chosen, runs=runs)
+    rows = movement_counts(actor=actor, runs=runs)
+    may_export = can(actor, EXPORT, "accounts")
+    if request.GET.get("format") == "csv":
+        return _movements_csv(rows, may_export=may_export)
+    names = [row.segment.name for row in rows]
     context = {
         "runs": runs,
-        "rows": movement_counts(actor=actor, runs=runs),
+        "rows": rows,
         "chosen": chosen,
         "moved": moved,
+        "may_export": may_export,
+        "charts": charts.payload(
+            {
+                "movements": charts.movement_chart(
+                    names, [row.entered for row in rows], [row.left for row in rows]
+                )
+            },
+            language=translation.get_language(),
+            rtl=bool(translation.get_language_bidi()),
+        ),
     }
     return render(request, "web/segments/movements.html", context)
+
+
+def _movements_csv(rows: list[Any], *, may_export: bool) -> HttpResponse:
+    """The movements table as CSV, for the export right (names made formula-safe)."""
+    if not may_export:
+        raise PermissionDenied(_("You do not have the right to export these figures."))
+    table = [
+        [
+            pgettext("segments", "Segment"),
+            pgettext("segments", "Entered"),
+            pgettext("segments", "Left"),
+        ]
+    ]
+    table += [[row.segment.name, str(row.entered), str(row.left)] for row in rows]
+    out = io.StringIO()
+    csv.writer(out).writerows(csv_rows(table))
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="segment-movements.csv"'
+    return response
 
 
 def with_segment(request: HttpRequest, query: AccountListQuery) -> tuple[AccountListQuery, Any]:

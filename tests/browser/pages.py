@@ -9,10 +9,11 @@ from tests.browser.tour_data import PASSWORD
 VIEWPORT = {"width": 1366, "height": 900}
 
 
-def watched_page(browser: Any, language: str) -> tuple[Any, Any, list[str]]:
+def watched_page(browser: Any, language: str, **options: Any) -> tuple[Any, Any, list[str]]:
     """(context, page, problems): console errors, page errors and CSP violations land in
-    `problems`; Chromium logs CSP violations too, the init script names the directive."""
-    context = browser.new_context(viewport=VIEWPORT, locale=language)
+    `problems`; Chromium logs CSP violations too, the init script names the directive.
+    `options` go to the browser context (e.g. bypass_csp=True)."""
+    context = browser.new_context(viewport=VIEWPORT, locale=language, **options)
     page = context.new_page()
     problems: list[str] = []
     page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)

@@ -105,10 +105,14 @@ def test_the_command_writes_a_self_contained_report_and_a_workbook(
     )
 
     page = report.read_text(encoding="utf-8")
-    assert "<svg" in page
-    for outside in ("http://", "https://", "<script", "<link"):
-        assert outside not in page
     assert "Pareto curve" in page
+    for chart in ("pareto", "costs", "quadrants", "matrix", "rfm", "churn"):
+        assert f'<canvas data-chart="{chart}"' in page
+    assert "Chart.js v4.6.2" in page  # the charting library inlined, not linked
+    assert '<script id="an-charts" type="application/json">' in page
+    # Nothing is fetched: no linked file, no script or image from elsewhere.
+    for outside in ("<link", " src=", " href=", "url(", "@import"):
+        assert outside not in page
     sheets = openpyxl.load_workbook(workbook).sheetnames
     assert {
         "ABC revenue",
@@ -141,3 +145,22 @@ def test_the_command_says_what_is_wrong_in_one_line(
 
     assert exit_.value.code == 2
     assert "no such file" in capsys.readouterr().err
+
+
+def test_a_hostile_account_name_stays_text_in_the_report(tmp_path: Path) -> None:
+    hostile = "</script><script>window.__xss=1</script><img src=x onerror=alert(1)>"
+    orders = tmp_path / "orders.csv"
+    with orders.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["account", "date", "revenue", "cost"])
+        writer.writerows((hostile, f"2026-0{m}-10", "100", "60") for m in range(1, 8))
+        writer.writerows(("Beta", f"2026-{m:02}-01", "90", "9") for m in range(1, 13))
+    report = tmp_path / "report.html"
+
+    main(["analyze", str(orders), "--report", str(report), "--as-of", "2026-12-01"])
+
+    page = report.read_text(encoding="utf-8")
+    assert "<script>window.__xss" not in page
+    assert "<img src=x" not in page
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page  # the churn table, escaped
+    assert "\\u003C/script\\u003E\\u003Cscript\\u003E" in page  # the chart data, escaped

@@ -3,12 +3,14 @@
 {% load cb_format %}
 {{ order.date|localdate }}         {{ deal.opened_at|localdatetime:"long" }}
 {{ amount|money:"RUB" }}           {{ count|number }}     {{ account.phone|phone }}
+{{ account.website|web_link }}     (the address if it is an http(s) link, else "")
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from urllib.parse import urlsplit
 
 from django import template
 from django.utils import timezone, translation
@@ -81,3 +83,18 @@ def person(user: User | None) -> str:
 @register.filter
 def monogram(user: User | None) -> str:
     return initials(user)
+
+
+LINK_SCHEMES = frozenset({"http", "https"})
+
+
+@register.filter
+def web_link(value: str | None) -> str:
+    """A stored web address fit for an href: http(s) only. Anything else (javascript:,
+    data:, vbscript:, a bare word) gives "", and the template shows it as plain text."""
+    address = (value or "").strip()
+    try:
+        scheme = urlsplit(address).scheme.lower()
+    except ValueError:
+        return ""
+    return address if scheme in LINK_SCHEMES else ""

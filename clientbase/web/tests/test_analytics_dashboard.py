@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -20,6 +22,14 @@ from .conftest import text_of
 __all__ = ["make_run"]
 pytestmark = pytest.mark.django_db
 URL = reverse("web:analytics_dashboard")
+
+
+def charts_of(html: str) -> dict[str, Any]:
+    """The chart data the page embeds for its script (Django's json_script block)."""
+    found = re.search(r'<script id="an-charts" type="application/json">(.*?)</script>', html, re.S)
+    assert found, "no chart data on the page"
+    data: dict[str, Any] = json.loads(found.group(1))
+    return data
 
 
 def test_it_shows_a_clear_empty_state_before_any_run(
@@ -71,11 +81,13 @@ def test_the_other_rep_sees_their_own_figures_only(
     theirs = [make_account(owner=outsider, display_name=f"Theirs {n}") for n in range(5)]
     make_run({a: buyer(100.0, churn_risk=0.9) for a in [*mine, *theirs]})
 
-    page = text_of(login(outsider).get(URL).content.decode())
+    html = login(outsider).get(URL).content.decode()
 
+    page = text_of(html)
     assert "5 accounts you may see" in page
     assert "Theirs 0" in page
     assert "Mine" not in page
+    assert "Mine" not in json.dumps(charts_of(html))
 
 
 def test_a_director_sees_every_chart_with_its_table(
@@ -108,7 +120,19 @@ def test_a_director_sees_every_chart_with_its_table(
         "Early warning",
     ):
         assert title in page
-    assert html.count('<svg class="an-chart"') == 3
+    drawn = re.findall(r'<canvas data-chart="(\w+)"', html)
+    assert drawn == ["pareto", "costs", "quadrants", "matrix", "rfm", "churn"]
+    charts = charts_of(html)["charts"]
+    assert set(drawn) <= set(charts)
+    assert charts["costs"]["categories"] == ["A", "D"]
+    assert charts["costs"]["highlight"] == [False, True]
+    assert [len(g["points"]) for g in charts["quadrants"]["groups"]] == [0, 1, 1, 1]
+    assert charts["pareto"]["points"][-1] == [1.0, 1.0]
+    assert charts["matrix"]["rows"] == ["A", "B"]
+    assert [c for c in charts["matrix"]["cells"] if c[2]] == [[0, 0, 1], [0, 2, 1], [1, 0, 1]]
+    assert html.count('class="an-data"') == 2  # the Pareto and cost tables under their charts
+    for table in ("pareto", "costs", "quadrants", "matrix", "rfm", "churn"):
+        assert reverse("web:analytics_csv", args=[table]) in html
     assert "Class D takes" in page  # the flagged class, in a sentence
     assert "Golden reserve" in page
     assert "At risk" in page
@@ -138,7 +162,7 @@ def test_the_dashboard_reads_a_fixed_number_of_queries(
     assert len(small.captured_queries) <= 12
 
 
-def test_the_charts_coordinates_stay_plain_numbers_in_russian(
+def test_the_chart_data_stays_plain_numbers_and_carries_the_russian_way_to_write_them(
     login: Callable[[User], Client],
     director: User,
     make_account: Callable[..., Account],
@@ -148,10 +172,65 @@ def test_the_charts_coordinates_stay_plain_numbers_in_russian(
     client = login(director)
     client.post(reverse("web:set_language"), {"language": "ru", "next": "/"})
 
-    html = client.get(URL).content.decode()
+    data = charts_of(client.get(URL).content.decode())
 
-    assert re.findall(r'<polyline class="an-line" points="([^"]*)"', html)
-    assert not re.findall(r'\b(?:x|y|x1|y1|cx|cy|width)="\d+,\d', html)
+    assert data["rtl"] is False
+    assert data["format"]["decimal"] == ","
+    assert data["format"]["digits"] == ""
+    assert all(isinstance(v, float) for point in data["charts"]["pareto"]["points"] for v in point)
+
+
+def test_in_persian_the_charts_run_right_to_left_with_persian_digits(
+    login: Callable[[User], Client],
+    director: User,
+    make_account: Callable[..., Account],
+    make_run: MakeRun,
+) -> None:
+    make_run({make_account(): buyer(100.0)})
+    client = login(director)
+    client.post(reverse("web:set_language"), {"language": "fa", "next": "/"})
+
+    data = charts_of(client.get(URL).content.decode())
+
+    assert data["rtl"] is True
+    assert data["format"]["digits"] == "۰۱۲۳۴۵۶۷۸۹"
+    assert data["format"]["percent"] == "٪"
+    assert data["charts"]["costs"]["series"][0]["label"] != "accounts"  # translated
+
+
+def test_the_page_loads_the_vendored_chart_library_under_its_nonce(
+    login: Callable[[User], Client],
+    director: User,
+    make_account: Callable[..., Account],
+    make_run: MakeRun,
+) -> None:
+    make_run({make_account(): buyer(100.0)})
+
+    response = login(director).get(URL)
+
+    html = response.content.decode()
+    nonce = re.search(r"'nonce-([^']+)'", response["Content-Security-Policy"])
+    assert nonce
+    for script in ("web/vendor/chartjs/chart.umd.min.js", "web/js/analytics-charts.js"):
+        assert f'<script src="/static/{script}" nonce="{nonce.group(1)}" defer>' in html
+    assert "cdn" not in html.lower()
+
+
+def test_an_account_name_in_the_chart_data_cannot_close_the_data_block(
+    login: Callable[[User], Client],
+    director: User,
+    make_account: Callable[..., Account],
+    make_run: MakeRun,
+) -> None:
+    hostile = make_account(display_name="</script><script>window.__xss=1</script>")
+    make_run({hostile: buyer(100.0, churn_risk=0.9, churn_flag=True, recency_days=60)})
+
+    html = login(director).get(URL).content.decode()
+
+    assert "<script>window.__xss" not in html
+    assert charts_of(html)["charts"]["churn"]["categories"] == [
+        "</script><script>window.__xss=1</script>"
+    ]
 
 
 def test_the_early_warning_list_leaves_out_accounts_lost_long_ago(
