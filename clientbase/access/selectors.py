@@ -91,15 +91,21 @@ def company_settings() -> CompanySettings:
 EXPORT = "export"
 IMPORT = "import"
 ANALYZE = "analyze"
+MANAGE = "manage"
+RUN = "run"
 _CURATOR = frozenset({(EXPORT, "accounts"), (IMPORT, "account"), (ANALYZE, "metrics")})
+# Playbooks (issue 4): admins and directors set them; the sales line runs them over the
+# accounts it sees (tasks for the accounts' owners).
+_PLAYBOOK_EDITOR = frozenset({(MANAGE, "playbooks"), (RUN, "playbooks")})
+_PLAYBOOK_RUNNER = frozenset({(RUN, "playbooks")})
 
 ROLE_RIGHTS: dict[str, frozenset[tuple[str, str]]] = {
-    Role.ADMIN: _CURATOR,
-    Role.DIRECTOR: _CURATOR,
+    Role.ADMIN: _CURATOR | _PLAYBOOK_EDITOR,
+    Role.DIRECTOR: _CURATOR | _PLAYBOOK_EDITOR,
     Role.ANALYST: _CURATOR,
-    Role.TEAM_LEAD: frozenset({(EXPORT, "accounts"), (IMPORT, "account")}),
-    Role.REP: frozenset(),
-    Role.ACCOUNT_MANAGER: frozenset(),
+    Role.TEAM_LEAD: frozenset({(EXPORT, "accounts"), (IMPORT, "account")}) | _PLAYBOOK_RUNNER,
+    Role.REP: _PLAYBOOK_RUNNER,
+    Role.ACCOUNT_MANAGER: _PLAYBOOK_RUNNER,
     Role.MARKETING: frozenset(),
     Role.SERVICE: frozenset(),
     Role.AUDITOR: frozenset(),
