@@ -89,7 +89,7 @@ def playbook_accounts(*, actor: User, playbook: PlaybookView) -> QuerySet[Accoun
     run = latest_run()
     if run is None:
         return accounts.none()
-    members: QuerySet[Any, Any]
+    members: Any  # a subquery of account ids
     if playbook.kind == PlaybookKind.TIER:
         members = AccountTier.objects.filter(run=run, tier=playbook.key).values("account_id")
     else:
@@ -134,3 +134,9 @@ def account_playbooks(*, actor: User, account: Account) -> list[PlaybookView]:
                 key = str(segment.pk)
                 found.append(effective(PlaybookKind.SEGMENT, key, rows[("segment", key)], segment))
     return [p for p in found if p.is_active]
+
+
+def playbook_override(*, actor: User, kind: str, key: str) -> Playbook | None:
+    """The admin's changes to a playbook (what its form shows), if any."""
+    get_playbook(actor=actor, kind=kind, key=key)
+    return Playbook.objects.filter(kind=kind, key=key).first()
