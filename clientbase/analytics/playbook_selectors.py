@@ -5,14 +5,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from clientbase.access.models import User
 from clientbase.access.selectors import MANAGE, RUN, can
 from clientbase.accounts.models import Account
 from clientbase.accounts.selectors import visible_accounts
-from clientbase.analytics.filters import SpecError, registry_for, segment_accounts
+from clientbase.analytics.filters import (
+    SpecError,
+    compile_spec,
+    parse_spec,
+    registry_for,
+    segment_accounts,
+)
 from clientbase.analytics.models import AccountMetrics, Playbook, PlaybookKind, Segment
 from clientbase.analytics.playbooks import (
     BUILTIN,
@@ -122,15 +128,29 @@ def account_playbooks(*, actor: User, account: Account) -> list[PlaybookView]:
             if (kind, key) in BUILTIN:
                 found.append(effective(kind, key, rows.get((kind, key))))
     keyed = [r for r in rows.values() if r.kind == PlaybookKind.SEGMENT and r.is_active]
-    segments = visible_segments(actor=actor).filter(pk__in=[int(r.key) for r in keyed])
+    segments = list(
+        visible_segments(actor=actor).filter(pk__in=[int(r.key) for r in keyed]).order_by("name")
+    )
     if segments:
+        # One query for all segments: a conditional count each, over this one account.
         registry = registry_for(actor)
-        for segment in segments.order_by("name", "id"):
+        conditions: dict[str, Q] = {}
+        for segment in segments:
             try:
-                members = segment_accounts(actor=actor, spec=segment.spec, registry=registry)
+                conditions[f"s{segment.pk}"] = compile_spec(
+                    parse_spec(segment.spec, registry), registry
+                )
             except SpecError:
-                continue
-            if members.filter(pk=account.pk).exists():
+                continue  # e.g. a field since hidden from this user: not a member for them
+        hits = (
+            visible_accounts(actor=actor)
+            .filter(pk=account.pk)
+            .aggregate(**{k: Count("pk", filter=c) for k, c in conditions.items()})
+            if conditions
+            else {}
+        )
+        for segment in segments:
+            if hits.get(f"s{segment.pk}"):
                 key = str(segment.pk)
                 found.append(effective(PlaybookKind.SEGMENT, key, rows[("segment", key)], segment))
     return [p for p in found if p.is_active]
