@@ -13,7 +13,7 @@ WITH params AS (
     1.0 AS xyz_y,
     0.5 AS loyalty_cut,
     0.5 AS profit_cut,
-    3.9 AS churn_silence,
+    0.03 AS churn_silence_p,
     -2.5 AS churn_drop_z,
     4.0 AS churn_min_expected,
     3 AS churn_min_gaps,
@@ -329,7 +329,9 @@ WITH params AS (
     g.usual_gap_days,
     g.gaps,
     w.recent_days,
-    w.prior_days
+    w.prior_days,
+    w.year_ago_days,
+    w.tenure_days
   FROM (
     SELECT
       account_id,
@@ -355,12 +357,18 @@ WITH params AS (
   ) AS g
   JOIN (
     SELECT
-      account_id,
-      COUNT(DISTINCT CASE WHEN age_days < 182 THEN date END) AS recent_days,
-      COUNT(DISTINCT CASE WHEN age_days >= 182 AND age_days < 547 THEN date END) AS prior_days
-    FROM order_facts
+      f.account_id,
+      COUNT(DISTINCT CASE WHEN f.age_days < 182 THEN f.date END) AS recent_days,
+      COUNT(DISTINCT CASE WHEN f.age_days >= 182 AND f.age_days < 547 THEN f.date END) AS prior_days,
+      COUNT(
+        DISTINCT CASE WHEN f.age_days >= 365 AND f.age_days < 365 + s.recency_days THEN f.date END
+      ) AS year_ago_days,
+      MAX(s.tenure_days) AS tenure_days
+    FROM order_facts AS f
+    JOIN sales AS s
+      ON s.account_id = f.account_id
     GROUP BY
-      account_id
+      f.account_id
   ) AS w
     ON w.account_id = g.account_id
 ), quadrants AS (
@@ -410,7 +418,7 @@ WITH params AS (
     gaps >= p.churn_min_gaps
     AND recency_days <= p.churn_horizon_days
     AND (
-      recency_days >= p.churn_silence * usual_gap_days
+      silence >= 1
       OR (
         expected >= p.churn_min_expected AND drop_z <= p.churn_drop_z
       )
@@ -421,15 +429,18 @@ WITH params AS (
       m.recency_days,
       r.usual_gap_days,
       r.gaps,
-      LEAST(
-        GREATEST(
+      CASE
+        WHEN r.year_ago_days > 0 OR r.tenure_days < 365 + m.recency_days
+        THEN 1.0
+        ELSE 0.5
+      END * LEAST(
+        CAST(r.gaps * LN(
           CAST((
-            CAST(m.recency_days AS DOUBLE PRECISION) / GREATEST(r.usual_gap_days, 1) - 1
+            r.usual_gap_days * r.gaps + m.recency_days
           ) AS DOUBLE PRECISION) / (
-            p.churn_silence - 1
-          ),
-          0
-        ),
+            r.usual_gap_days * r.gaps
+          )
+        ) AS DOUBLE PRECISION) / -LN(p.churn_silence_p),
         1
       ) AS silence,
       CAST(r.prior_days * 182.0 AS DOUBLE PRECISION) / 365 AS expected,
