@@ -160,3 +160,10 @@ def playbook_override(*, actor: User, kind: str, key: str) -> Playbook | None:
     """The admin's changes to a playbook (what its form shows), if any."""
     get_playbook(actor=actor, kind=kind, key=key)
     return Playbook.objects.filter(kind=kind, key=key).first()
+
+
+def class_playbooks(*, actor: User | None, kind: str) -> dict[str, PlaybookView]:
+    """The built-in classes' playbooks of one model, by class (company configuration: every
+    signed-in user may read them). One query."""
+    rows = {r.key: r for r in Playbook.objects.filter(kind=kind)}
+    return {key: effective(kind, key, rows.get(key)) for key in builtin_keys(kind)}
