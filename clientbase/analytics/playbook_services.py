@@ -13,7 +13,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from clientbase.access.models import Role, User
+from clientbase.access.models import Role, Team, User
 from clientbase.access.selectors import MANAGE, RUN, require
 from clientbase.access.services import record_audit
 from clientbase.activities.models import Activity, ActivityKind, ActivityStatus
@@ -144,8 +144,6 @@ class People:
             self.by_team.setdefault((role, team), pk)
             self.anyone.setdefault(role, pk)
         self.team_of = {pk: team for pk, _role, team in users}
-        from clientbase.access.models import Team
-
         self.lead_of = dict(Team.objects.values_list("pk", "lead_id"))
 
     def responsible(self, role: str, owner_id: int | None, manager_id: int | None) -> int | None:
