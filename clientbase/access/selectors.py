@@ -91,25 +91,46 @@ def company_settings() -> CompanySettings:
 EXPORT = "export"
 IMPORT = "import"
 ANALYZE = "analyze"
-MANAGE = "manage"
-RUN = "run"
 _CURATOR = frozenset({(EXPORT, "accounts"), (IMPORT, "account"), (ANALYZE, "metrics")})
-# Playbooks (issue 4): admins and directors set them; the sales line runs them over the
-# accounts it sees (tasks for the accounts' owners).
-_PLAYBOOK_EDITOR = frozenset({(MANAGE, "playbooks"), (RUN, "playbooks")})
-_PLAYBOOK_RUNNER = frozenset({(RUN, "playbooks")})
 
 ROLE_RIGHTS: dict[str, frozenset[tuple[str, str]]] = {
-    Role.ADMIN: _CURATOR | _PLAYBOOK_EDITOR,
-    Role.DIRECTOR: _CURATOR | _PLAYBOOK_EDITOR,
+    Role.ADMIN: _CURATOR,
+    Role.DIRECTOR: _CURATOR,
     Role.ANALYST: _CURATOR,
-    Role.TEAM_LEAD: frozenset({(EXPORT, "accounts"), (IMPORT, "account")}) | _PLAYBOOK_RUNNER,
-    Role.REP: _PLAYBOOK_RUNNER,
-    Role.ACCOUNT_MANAGER: _PLAYBOOK_RUNNER,
+    Role.TEAM_LEAD: frozenset({(EXPORT, "accounts"), (IMPORT, "account")}),
+    Role.REP: frozenset(),
+    Role.ACCOUNT_MANAGER: frozenset(),
     Role.MARKETING: frozenset(),
     Role.SERVICE: frozenset(),
     Role.AUDITOR: frozenset(),
 }
+
+# People management (lift sign-in locks, offboard a user): administrators and sales directors.
+MANAGE = "manage"
+USERS = "users"
+for _role in (Role.ADMIN, Role.DIRECTOR):
+    ROLE_RIGHTS[_role] = ROLE_RIGHTS[_role] | {(MANAGE, USERS)}
+
+
+# Personal-data rights (privacy): the subject access export and erasure for administrators
+# and sales directors (acting as the data protection officer); the destruction log also for
+# auditors.
+_PRIVACY_OFFICER = frozenset(
+    {("export", "personal_data"), ("erase", "personal_data"), ("view", "destruction_act")}
+)
+for _role in (Role.ADMIN, Role.DIRECTOR):
+    ROLE_RIGHTS[_role] = ROLE_RIGHTS[_role] | _PRIVACY_OFFICER
+ROLE_RIGHTS[Role.AUDITOR] = ROLE_RIGHTS[Role.AUDITOR] | {("view", "destruction_act")}
+
+
+# Playbooks (issue 4): administrators and sales directors set them; the sales line runs them
+# (a follow-up task for each account it sees).
+RUN = "run"
+PLAYBOOKS = "playbooks"
+for _role in (Role.ADMIN, Role.DIRECTOR):
+    ROLE_RIGHTS[_role] = ROLE_RIGHTS[_role] | {(MANAGE, PLAYBOOKS), (RUN, PLAYBOOKS)}
+for _role in (Role.TEAM_LEAD, Role.REP, Role.ACCOUNT_MANAGER):
+    ROLE_RIGHTS[_role] = ROLE_RIGHTS[_role] | {(RUN, PLAYBOOKS)}
 
 
 def can(user: object, action: str, object_type: str) -> bool:
