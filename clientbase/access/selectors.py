@@ -127,6 +127,16 @@ for _role in (Role.ADMIN, Role.DIRECTOR):
 ROLE_RIGHTS[Role.AUDITOR] = ROLE_RIGHTS[Role.AUDITOR] | {("view", "destruction_act")}
 
 
+# Playbooks (issue 4): administrators and sales directors set them; the sales line runs them
+# (a follow-up task for each account it sees).
+RUN = "run"
+PLAYBOOKS = "playbooks"
+for _role in (Role.ADMIN, Role.DIRECTOR):
+    ROLE_RIGHTS[_role] = ROLE_RIGHTS[_role] | {(MANAGE, PLAYBOOKS), (RUN, PLAYBOOKS)}
+for _role in (Role.TEAM_LEAD, Role.REP, Role.ACCOUNT_MANAGER):
+    ROLE_RIGHTS[_role] = ROLE_RIGHTS[_role] | {(RUN, PLAYBOOKS)}
+
+
 def can(user: object, action: str, object_type: str) -> bool:
     """Whether `user` holds the right to `action` on `object_type` (e.g. export accounts)."""
     if not isinstance(user, User) or not user.is_active:

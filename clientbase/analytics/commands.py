@@ -57,6 +57,34 @@ def cmd_analyze(args: argparse.Namespace) -> None:
     print(f"Analysed {table.num_rows:,} accounts as of {as_of}.")
 
 
+def cmd_playbook_tasks(args: argparse.Namespace) -> None:
+    from clientbase.cli import CommandError, _setup_django
+
+    _setup_django()
+    from django.core.exceptions import PermissionDenied, ValidationError
+    from django.http import Http404
+
+    from clientbase.access.models import User
+    from clientbase.analytics.playbook_selectors import get_playbook
+    from clientbase.analytics.playbook_services import create_playbook_tasks
+
+    actor = User.objects.filter(username=args.user, is_active=True).first()
+    if actor is None:
+        raise CommandError(f"no active user {args.user!r}")
+    try:
+        playbook = get_playbook(actor=actor, kind=args.kind, key=args.key)
+        result = create_playbook_tasks(actor=actor, playbook=playbook)
+    except Http404:
+        raise CommandError(f"no playbook {args.kind} {args.key} for {args.user}") from None
+    except (PermissionDenied, ValidationError) as exc:
+        raise CommandError(" ".join(getattr(exc, "messages", [str(exc)]))) from None
+    print(
+        f"{playbook.label}: {result.created:,} tasks created for {result.accounts:,} accounts "
+        f"({result.already_open:,} already had one open, {result.unassigned:,} with nobody "
+        "to give it to)."
+    )
+
+
 def add_analytics_parsers(commands: Any) -> None:
     metrics = commands.add_parser(
         "metrics", help="compute every account's metrics and models into the base"
@@ -80,3 +108,12 @@ def add_analytics_parsers(commands: Any) -> None:
     analyze.add_argument("--report", default=None, metavar="FILE.html")
     analyze.add_argument("--xlsx", default=None, metavar="FILE.xlsx")
     analyze.set_defaults(handler=cmd_analyze)
+
+    tasks = commands.add_parser(
+        "playbook-tasks",
+        help="create a follow-up task for each account a playbook covers (as a user, in scope)",
+    )
+    tasks.add_argument("kind", choices=["tier", "quadrant", "rfm", "abc", "segment"])
+    tasks.add_argument("key", help="the class (1a, III, champions, A) or the segment's id")
+    tasks.add_argument("--user", required=True, help="whose rights and scope to run it with")
+    tasks.set_defaults(handler=cmd_playbook_tasks)

@@ -160,3 +160,61 @@ class SegmentMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.segment_id}@{self.run_id}: {self.account_id}"
+
+
+class PlaybookKind(models.TextChoices):
+    """What a playbook is attached to: a class of one of the built-in models, or a saved segment."""
+
+    TIER = "tier", _("Tier")
+    QUADRANT = "quadrant", _("Quadrant")
+    RFM = "rfm", _("RFM segment")
+    ABC = "abc", _("ABC class")
+    SEGMENT = "segment", pgettext_lazy("segments", "Saved segment")
+
+
+class ServiceLevel(models.TextChoices):
+    HIGH_TOUCH = "high_touch", _("High-touch personal service")
+    CONSULTATIVE = "consultative", _("Consultative selling")
+    STANDARD = "standard", _("Standard service with periodic reviews")
+    LOW_TOUCH = "low_touch", _("Low-touch automation")
+
+
+class Playbook(models.Model):
+    """How to treat the accounts of one tier, quadrant, RFM segment, ABC class or saved segment.
+
+    A row holds an admin's changes to the built-in playbook (clientbase.analytics.playbooks):
+    a blank description, service level or role, or an empty contact frequency, keeps the
+    built-in value, so the built-in texts stay translated. A saved segment has no built-in
+    playbook: its row is the whole of it (`key` is the segment's id)."""
+
+    kind = models.CharField(_("kind"), max_length=8, choices=PlaybookKind.choices)
+    key = models.CharField(_("class"), max_length=24)
+    segment = models.ForeignKey(
+        Segment, on_delete=models.CASCADE, null=True, blank=True, related_name="playbooks"
+    )
+    description = models.TextField(_("description"), blank=True, default="")
+    service_level = models.CharField(
+        _("service level"), max_length=12, choices=ServiceLevel.choices, blank=True, default=""
+    )
+    # 0: no regular contact; None: the built-in frequency.
+    contact_every_days = models.PositiveSmallIntegerField(
+        _("contact every (days)"), null=True, blank=True
+    )
+    responsible_role = models.CharField(
+        _("responsible role"), max_length=20, blank=True, default=""
+    )
+    is_active = models.BooleanField(_("in use"), default=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("playbook")
+        verbose_name_plural = _("playbooks")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "key"], name="playbook_kind_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.key}"

@@ -33,12 +33,17 @@ class ModelSettings:
     # Quadrants: loyalty and profitability percentiles (among buyers) that count as "high".
     loyalty_cut: float = 0.5
     profit_cut: float = 0.5
-    # Churn, from the account's own rhythm: a silence of `churn_silence` usual intervals (3.9
-    # leaves a 2% chance that a steady buyer is merely quiet), or a last half-year that falls
-    # `churn_drop_z` standard deviations short of the year before (when that year promised at
-    # least `churn_min_expected` orders). Only for accounts with `churn_min_gaps` intervals
-    # and silent for less than `churn_horizon_days` (beyond that they are lost, not at risk).
-    churn_silence: float = 3.9
+    # Churn, from the account's own rhythm. A silence is judged against the account's own
+    # purchase days: with n intervals spanning T days, the chance that a buyer of that rhythm
+    # stays quiet r days is (T / (T + r)) ** n (a Poisson rate with a Gamma posterior: few
+    # intervals, less certainty, a longer silence needed). A warning when that chance is at
+    # most `churn_silence_p`, unless the account was quiet over the same span a year before
+    # too (a seasonal pause; only judged when its history reaches back that far). Or a last
+    # half-year that falls `churn_drop_z` standard deviations short of the year before (when
+    # that year promised at least `churn_min_expected` orders). Only for accounts with
+    # `churn_min_gaps` intervals and silent for less than `churn_horizon_days` (beyond that
+    # they are lost, not at risk).
+    churn_silence_p: float = 0.03
     churn_drop_z: float = -2.5
     churn_min_expected: float = 4.0
     churn_min_gaps: int = 3
@@ -55,8 +60,8 @@ class ModelSettings:
             raise ValueError("XYZ limits must rise: 0 < X < Y")
         if not (0 < self.loyalty_cut < 1 and 0 < self.profit_cut < 1):
             raise ValueError("quadrant cuts are percentiles between 0 and 1")
-        if self.churn_silence <= 1 or self.churn_drop_z >= 0 or self.churn_min_gaps < 1:
-            raise ValueError("churn: silence > 1 interval, drop below 0, at least one interval")
+        if not 0 < self.churn_silence_p < 1 or self.churn_drop_z >= 0 or self.churn_min_gaps < 1:
+            raise ValueError("churn: silence chance in (0, 1), drop below 0, at least one interval")
 
 
 MODEL_STEPS: tuple[Step, ...] = (
@@ -164,7 +169,8 @@ MODEL_STEPS: tuple[Step, ...] = (
     Step(
         "rhythm",
         """
-        SELECT g.account_id, g.usual_gap_days, g.gaps, w.recent_days, w.prior_days
+        SELECT g.account_id, g.usual_gap_days, g.gaps, w.recent_days, w.prior_days,
+               w.year_ago_days, w.tenure_days
         FROM (
             SELECT account_id, AVG(gap) AS usual_gap_days, COUNT(*) AS gaps
             FROM (
@@ -177,16 +183,22 @@ MODEL_STEPS: tuple[Step, ...] = (
             GROUP BY account_id
         ) AS g
         JOIN (
-            SELECT account_id,
-                   COUNT(DISTINCT CASE WHEN age_days < 182 THEN date END) AS recent_days,
-                   COUNT(DISTINCT CASE WHEN age_days >= 182 AND age_days < 547 THEN date END)
-                       AS prior_days
-            FROM order_facts
-            GROUP BY account_id
+            SELECT f.account_id,
+                   COUNT(DISTINCT CASE WHEN f.age_days < 182 THEN f.date END) AS recent_days,
+                   COUNT(DISTINCT CASE WHEN f.age_days >= 182 AND f.age_days < 547
+                                       THEN f.date END) AS prior_days,
+                   COUNT(DISTINCT CASE WHEN f.age_days >= 365
+                                            AND f.age_days < 365 + s.recency_days
+                                       THEN f.date END) AS year_ago_days,
+                   MAX(s.tenure_days) AS tenure_days
+            FROM order_facts AS f
+            JOIN sales AS s ON s.account_id = f.account_id
+            GROUP BY f.account_id
         ) AS w ON w.account_id = g.account_id
         """,
-        "each account's usual interval between purchase days, and its purchase days in the "
-        "last half-year and in the year before it",
+        "each account's usual interval between purchase days, its purchase days in the last "
+        "half-year and in the year before it, and over the span of its current silence a year "
+        "earlier",
     ),
     Step(
         "quadrants",
@@ -220,13 +232,16 @@ MODEL_STEPS: tuple[Step, ...] = (
                                       ELSE 0 END) AS churn_risk,
                gaps >= p.churn_min_gaps
                    AND recency_days <= p.churn_horizon_days
-                   AND (recency_days >= p.churn_silence * usual_gap_days
+                   AND (silence >= 1
                         OR (expected >= p.churn_min_expected AND drop_z <= p.churn_drop_z))
                    AS churn_flag
         FROM (
             SELECT m.account_id, m.recency_days, r.usual_gap_days, r.gaps,
-                   LEAST(GREATEST((m.recency_days / GREATEST(r.usual_gap_days, 1) - 1)
-                                  / (p.churn_silence - 1), 0), 1) AS silence,
+                   CASE WHEN r.year_ago_days > 0 OR r.tenure_days < 365 + m.recency_days
+                        THEN 1.0 ELSE 0.5 END
+                   * LEAST(r.gaps * LN((r.usual_gap_days * r.gaps + m.recency_days)
+                                       / (r.usual_gap_days * r.gaps))
+                           / -LN(p.churn_silence_p), 1) AS silence,
                    r.prior_days * 182.0 / 365 AS expected,
                    (r.recent_days - r.prior_days * 182.0 / 365)
                        / SQRT(GREATEST(r.prior_days * 182.0 / 365, 1)) AS drop_z
@@ -236,8 +251,9 @@ MODEL_STEPS: tuple[Step, ...] = (
         ) AS x
         CROSS JOIN params AS p
         """,
-        "churn risk from the account's own rhythm: a silence long against its usual interval, "
-        "or a last half-year far below the year before",
+        "churn risk from the account's own rhythm: a silence unlikely for its usual interval "
+        "(and not a pause it also took a year before), or a last half-year far below the year "
+        "before",
     ),
     Step(
         "segments",

@@ -33,23 +33,31 @@ METRIC_STEPS: tuple[Step, ...] = (
     Step(
         "sales",
         """
-        SELECT account_id,
-               SUM(CASE WHEN age_days < 365 THEN revenue ELSE 0 END) AS revenue_ltm,
-               SUM(CASE WHEN age_days < 365 THEN margin ELSE 0 END) AS margin_ltm,
-               SUM(CASE WHEN age_days >= 365 AND age_days < 730 THEN revenue ELSE 0 END)
-                   AS revenue_prev_ltm,
-               SUM(revenue) AS revenue_lifetime,
-               SUM(margin) AS margin_lifetime,
-               COUNT(*) AS orders_lifetime,
-               SUM(CASE WHEN age_days < 365 THEN 1 ELSE 0 END) AS orders_ltm,
-               SUM(documents) AS documents,
-               MIN(date) AS first_purchase,
-               MAX(date) AS last_purchase,
-               MIN(age_days) AS recency_days,
-               MAX(age_days) AS tenure_days,
-               MAX(month_no) + 1 AS tenure_months
-        FROM order_facts
-        GROUP BY account_id
+        SELECT t.account_id, t.revenue_ltm, t.margin_ltm, t.revenue_prev_ltm,
+               t.revenue_lifetime, t.margin_lifetime, t.orders_lifetime, t.orders_ltm,
+               t.documents, t.first_purchase, t.last_purchase,
+               DATE_DIFF('day', t.last_purchase, p.as_of) AS recency_days,
+               DATE_DIFF('day', t.first_purchase, p.as_of) AS tenure_days,
+               (YEAR(p.as_of) * 12 + MONTH(p.as_of))
+                   - (YEAR(t.first_purchase) * 12 + MONTH(t.first_purchase)) + 1
+                   AS tenure_months
+        FROM (
+            SELECT account_id,
+                   COALESCE(SUM(revenue) FILTER (WHERE age_days < 365), 0) AS revenue_ltm,
+                   COALESCE(SUM(margin) FILTER (WHERE age_days < 365), 0) AS margin_ltm,
+                   COALESCE(SUM(revenue) FILTER (WHERE age_days >= 365 AND age_days < 730), 0)
+                       AS revenue_prev_ltm,
+                   SUM(revenue) AS revenue_lifetime,
+                   SUM(margin) AS margin_lifetime,
+                   COUNT(*) AS orders_lifetime,
+                   COUNT(*) FILTER (WHERE age_days < 365) AS orders_ltm,
+                   SUM(documents) AS documents,
+                   MIN(date) AS first_purchase,
+                   MAX(date) AS last_purchase
+            FROM order_facts
+            GROUP BY account_id
+        ) AS t
+        CROSS JOIN params AS p
         """,
         "revenue and margin (trailing 12 months, the 12 before, lifetime), orders, dates",
     ),

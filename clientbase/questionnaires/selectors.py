@@ -9,6 +9,7 @@ from clientbase.access.selectors import ANALYZE, can
 from clientbase.accounts.models import Account
 from clientbase.accounts.selectors import visible_accounts
 from clientbase.analytics.models import MetricRun, RunStatus
+from clientbase.analytics.playbook_selectors import class_playbooks
 from clientbase.questionnaires.models import AccountTier, Answer, Question, Questionnaire
 from clientbase.questionnaires.strategies import strategy_of
 
@@ -87,6 +88,8 @@ def account_tier(*, actor: User, account: Account) -> TierView | None:
     if row is None:
         return None
     headline, strategy = strategy_of(row.tier)
+    # the tier's playbook, as an admin may have changed it (by default: the same strategy)
+    strategy = class_playbooks(actor=actor, kind="tier")[row.tier].description or strategy
     return TierView(
         tier=row.tier,
         label=str(row.get_tier_display()),

@@ -21,13 +21,13 @@ from django.views.decorators.http import require_GET, require_POST
 from clientbase.access.models import User
 from clientbase.access.selectors import ANALYZE, EXPORT, can
 from clientbase.analytics import selectors
+from clientbase.analytics.playbook_selectors import class_playbooks
 from clientbase.analytics.tasks import request_metrics_run
 from clientbase.exports.cells import csv_rows
 from clientbase.web import analytics_charts as charts
 from clientbase.web.analytics_text import (
     QUADRANT_NAMES,
     RFM_NAMES,
-    STRATEGIES,
     percent,
 )
 from clientbase.web.auth import member_required
@@ -85,6 +85,8 @@ def analytics_dashboard(request: HttpRequest) -> HttpResponse:
     if board is not None:
         watch = board.watch[:CHURN_BARS]
         rfm_names = [str(RFM_NAMES.get(row.segment, row.segment)) for row in board.rfm]
+        # the quadrants' strategies as their playbooks now say (an admin may have changed them)
+        playbooks = class_playbooks(actor=actor, kind="quadrant")
         context.update(
             charts=charts.payload(
                 {
@@ -119,7 +121,7 @@ def analytics_dashboard(request: HttpRequest) -> HttpResponse:
                 {
                     "code": q,
                     "name": QUADRANT_NAMES[q],
-                    "strategy": STRATEGIES[q],
+                    "strategy": playbooks[q].description,
                     "accounts": board.quadrant_counts[q],
                 }
                 for q in selectors.QUADRANTS
@@ -185,9 +187,11 @@ def _csv_rows(actor: User, table: str) -> list[list[str]]:
             for c in board.costs
         ]
     elif table == "quadrants":
+        playbooks = class_playbooks(actor=actor, kind="quadrant")
         rows = [[_("Quadrant"), _("Accounts"), _("Strategy")]]
         rows += [
-            [q, str(board.quadrant_counts[q]), str(STRATEGIES[q])] for q in selectors.QUADRANTS
+            [q, str(board.quadrant_counts[q]), playbooks[q].description]
+            for q in selectors.QUADRANTS
         ]
     elif table == "matrix":
         rows = [["ABC", *selectors.XYZ]]

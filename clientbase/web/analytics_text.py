@@ -14,6 +14,7 @@ from clientbase.access.models import User
 from clientbase.accounts.models import Account
 from clientbase.analytics import selectors
 from clientbase.analytics.models import AccountMetrics
+from clientbase.analytics.playbook_selectors import class_playbooks
 from clientbase.web.formatting import format_number
 
 STRATEGIES: dict[str, Promise] = {
@@ -94,10 +95,14 @@ def segments_card(*, actor: User, account: Account) -> dict[str, Any] | None:
     row = selectors.account_segments(actor=actor, account=account)
     if row is None:
         return None
-    return {"row": row, "lines": _segment_lines(row)}
+    quadrants = {
+        key: playbook.description
+        for key, playbook in class_playbooks(actor=actor, kind="quadrant").items()
+    }
+    return {"row": row, "lines": _segment_lines(row, quadrants)}
 
 
-def _segment_lines(row: AccountMetrics) -> list[dict[str, Any]]:
+def _segment_lines(row: AccountMetrics, quadrants: dict[str, str]) -> list[dict[str, Any]]:
     lines: list[dict[str, Any]] = []
 
     def add(label: str, value: str | None, meaning: Any) -> None:
@@ -122,7 +127,7 @@ def _segment_lines(row: AccountMetrics) -> list[dict[str, Any]]:
         str(RFM_NAMES.get(row.rfm_segment or "", row.rfm_segment or "")),
         RFM_MEANING.get(row.rfm_segment or ""),
     )
-    add(_("Quadrant"), row.quadrant, STRATEGIES.get(row.quadrant or ""))
+    add(_("Quadrant"), row.quadrant, quadrants.get(row.quadrant or ""))
     risk_meaning = (
         _("Warning: buying has stopped or dropped well below its usual rhythm.")
         if row.churn_flag

@@ -10,6 +10,7 @@ from clientbase.web import (
     imports,
     new_account,
     parked,
+    playbooks,
     privacy,
     questionnaires,
     segments,
@@ -93,6 +94,17 @@ urlpatterns += [
     path("segments/movements/", segments.segment_movements_page, name="segment_movements"),
     path("segments/<int:segment_id>/edit/", segments.segment_edit, name="segment_edit"),
     path("segments/<int:segment_id>/delete/", segments.segment_delete, name="segment_delete"),
+]
+
+# Playbooks (issue 4 item 4).
+urlpatterns += [
+    path("playbooks/", playbooks.playbooks_page, name="playbooks"),
+    path("playbooks/<slug:kind>/<slug:key>/", playbooks.playbook_edit, name="playbook_edit"),
+    path(
+        "playbooks/<slug:kind>/<slug:key>/tasks/",
+        playbooks.playbook_tasks,
+        name="playbook_tasks",
+    ),
 ]
 
 # Personal data (issue 5, privacy): contact page with consent, subject export, erasure, acts.

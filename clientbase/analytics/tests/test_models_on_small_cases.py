@@ -119,6 +119,41 @@ def test_churn_flags_a_silence_long_against_the_accounts_own_rhythm() -> None:
     assert rows[1]["churn_risk"] > rows[3]["churn_risk"]
 
 
+def test_churn_forgives_a_pause_the_account_also_took_a_year_before() -> None:
+    # Both buy on the 1st and the 15th and have been silent since mid-May 2026. The seasonal
+    # one buys only January to May, every year since 2024; the other bought all year round.
+    seasonal = [
+        (1, dt.date(y, m, d), 100, 50)
+        for y in (2024, 2025, 2026)
+        for m in range(1, 6)
+        for d in (1, 15)
+    ]
+    all_year = [(2, dt.date(2025 + (m < 6), m, d), 100, 50) for m in range(1, 13) for d in (1, 15)]
+    rows = by_account(company([1, 2], [*seasonal, *all_year]))
+
+    assert rows[1]["churn_flag"] is False
+    assert rows[2]["churn_flag"] is True
+    assert rows[1]["churn_risk"] < rows[2]["churn_risk"]
+
+
+def test_churn_wants_a_longer_silence_from_a_shorter_history() -> None:
+    # The same monthly rhythm and the same four silent months (since August); one account has
+    # twenty intervals behind it, the other three: too few to call four months unusual.
+    rows = by_account(
+        company(
+            [1, 2],
+            [
+                *monthly(1, dt.date(2024, 12, 1), 21, 100, 50),
+                *monthly(2, dt.date(2026, 5, 1), 4, 100, 50),
+            ],
+        )
+    )
+
+    assert rows[1]["usual_gap_days"] == pytest.approx(rows[2]["usual_gap_days"], abs=1)
+    assert rows[1]["churn_flag"] is True
+    assert rows[2]["churn_flag"] is False
+
+
 def test_cost_to_serve_flags_the_segment_that_costs_more_than_it_earns() -> None:
     big = [(1, RECENT, 1000, 800)]
     busy_small = [(i, dt.date(2026, m, 1), 10, 9) for i in (2, 3) for m in range(1, 11)]

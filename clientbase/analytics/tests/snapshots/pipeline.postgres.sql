@@ -13,7 +13,7 @@ WITH params AS (
     1.0 AS xyz_y,
     0.5 AS loyalty_cut,
     0.5 AS profit_cut,
-    3.9 AS churn_silence,
+    0.03 AS churn_silence_p,
     -2.5 AS churn_drop_z,
     4.0 AS churn_min_expected,
     3 AS churn_min_gaps,
@@ -41,23 +41,50 @@ WITH params AS (
     o.date <= p.as_of
 ), sales AS (
   SELECT
-    account_id,
-    SUM(CASE WHEN age_days < 365 THEN revenue ELSE 0 END) AS revenue_ltm,
-    SUM(CASE WHEN age_days < 365 THEN margin ELSE 0 END) AS margin_ltm,
-    SUM(CASE WHEN age_days >= 365 AND age_days < 730 THEN revenue ELSE 0 END) AS revenue_prev_ltm,
-    SUM(revenue) AS revenue_lifetime,
-    SUM(margin) AS margin_lifetime,
-    COUNT(*) AS orders_lifetime,
-    SUM(CASE WHEN age_days < 365 THEN 1 ELSE 0 END) AS orders_ltm,
-    SUM(documents) AS documents,
-    MIN(date) AS first_purchase,
-    MAX(date) AS last_purchase,
-    MIN(age_days) AS recency_days,
-    MAX(age_days) AS tenure_days,
-    MAX(month_no) + 1 AS tenure_months
-  FROM order_facts
-  GROUP BY
-    account_id
+    t.account_id,
+    t.revenue_ltm,
+    t.margin_ltm,
+    t.revenue_prev_ltm,
+    t.revenue_lifetime,
+    t.margin_lifetime,
+    t.orders_lifetime,
+    t.orders_ltm,
+    t.documents,
+    t.first_purchase,
+    t.last_purchase,
+    (
+      CAST(p.as_of AS DATE) - CAST(t.last_purchase AS DATE)
+    ) AS recency_days,
+    (
+      CAST(p.as_of AS DATE) - CAST(t.first_purchase AS DATE)
+    ) AS tenure_days,
+    (
+      EXTRACT(YEAR FROM p.as_of) * 12 + EXTRACT(MONTH FROM p.as_of)
+    ) - (
+      EXTRACT(YEAR FROM t.first_purchase) * 12 + EXTRACT(MONTH FROM t.first_purchase)
+    ) + 1 AS tenure_months
+  FROM (
+    SELECT
+      account_id,
+      COALESCE(SUM(revenue) FILTER(WHERE
+        age_days < 365), 0) AS revenue_ltm,
+      COALESCE(SUM(margin) FILTER(WHERE
+        age_days < 365), 0) AS margin_ltm,
+      COALESCE(SUM(revenue) FILTER(WHERE
+        age_days >= 365 AND age_days < 730), 0) AS revenue_prev_ltm,
+      SUM(revenue) AS revenue_lifetime,
+      SUM(margin) AS margin_lifetime,
+      COUNT(*) AS orders_lifetime,
+      COUNT(*) FILTER(WHERE
+        age_days < 365) AS orders_ltm,
+      SUM(documents) AS documents,
+      MIN(date) AS first_purchase,
+      MAX(date) AS last_purchase
+    FROM order_facts
+    GROUP BY
+      account_id
+  ) AS t
+  CROSS JOIN params AS p
 ), purchase_days AS (
   SELECT
     account_id,
@@ -329,7 +356,9 @@ WITH params AS (
     g.usual_gap_days,
     g.gaps,
     w.recent_days,
-    w.prior_days
+    w.prior_days,
+    w.year_ago_days,
+    w.tenure_days
   FROM (
     SELECT
       account_id,
@@ -355,12 +384,18 @@ WITH params AS (
   ) AS g
   JOIN (
     SELECT
-      account_id,
-      COUNT(DISTINCT CASE WHEN age_days < 182 THEN date END) AS recent_days,
-      COUNT(DISTINCT CASE WHEN age_days >= 182 AND age_days < 547 THEN date END) AS prior_days
-    FROM order_facts
+      f.account_id,
+      COUNT(DISTINCT CASE WHEN f.age_days < 182 THEN f.date END) AS recent_days,
+      COUNT(DISTINCT CASE WHEN f.age_days >= 182 AND f.age_days < 547 THEN f.date END) AS prior_days,
+      COUNT(
+        DISTINCT CASE WHEN f.age_days >= 365 AND f.age_days < 365 + s.recency_days THEN f.date END
+      ) AS year_ago_days,
+      MAX(s.tenure_days) AS tenure_days
+    FROM order_facts AS f
+    JOIN sales AS s
+      ON s.account_id = f.account_id
     GROUP BY
-      account_id
+      f.account_id
   ) AS w
     ON w.account_id = g.account_id
 ), quadrants AS (
@@ -410,7 +445,7 @@ WITH params AS (
     gaps >= p.churn_min_gaps
     AND recency_days <= p.churn_horizon_days
     AND (
-      recency_days >= p.churn_silence * usual_gap_days
+      silence >= 1
       OR (
         expected >= p.churn_min_expected AND drop_z <= p.churn_drop_z
       )
@@ -421,15 +456,18 @@ WITH params AS (
       m.recency_days,
       r.usual_gap_days,
       r.gaps,
-      LEAST(
-        GREATEST(
+      CASE
+        WHEN r.year_ago_days > 0 OR r.tenure_days < 365 + m.recency_days
+        THEN 1.0
+        ELSE 0.5
+      END * LEAST(
+        CAST(r.gaps * LN(
           CAST((
-            CAST(m.recency_days AS DOUBLE PRECISION) / GREATEST(r.usual_gap_days, 1) - 1
+            r.usual_gap_days * r.gaps + m.recency_days
           ) AS DOUBLE PRECISION) / (
-            p.churn_silence - 1
-          ),
-          0
-        ),
+            r.usual_gap_days * r.gaps
+          )
+        ) AS DOUBLE PRECISION) / -LN(p.churn_silence_p),
         1
       ) AS silence,
       CAST(r.prior_days * 182.0 AS DOUBLE PRECISION) / 365 AS expected,
