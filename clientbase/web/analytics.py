@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from clientbase.access.roles import ACCOUNT, ANALYZE, EXPORT, METRICS, VIEW
 from clientbase.access.models import User
 from clientbase.access.selectors import ANALYZE, EXPORT, can
 from clientbase.analytics import selectors
@@ -30,7 +31,7 @@ from clientbase.web.analytics_text import (
     STRATEGIES,
     percent,
 )
-from clientbase.web.auth import member_required
+from clientbase.web.auth import allow
 from clientbase.web.views import acting_user
 
 REQUESTED_KEY = "analytics_requested_at"  # when this user last pressed Recompute (session)
@@ -70,7 +71,7 @@ def _queue_state(request: HttpRequest) -> dict[str, Any]:
     return {"running_run": running, "waiting": waiting, "busy": running is not None or waiting}
 
 
-@member_required
+@allow(VIEW, METRICS)
 @require_GET
 def analytics_dashboard(request: HttpRequest) -> HttpResponse:
     actor = acting_user(request)
@@ -210,7 +211,7 @@ def _csv_rows(actor: User, table: str) -> list[list[str]]:
     return rows
 
 
-@member_required
+@allow(EXPORT, ACCOUNT)
 @require_GET
 def analytics_csv(request: HttpRequest, table: str) -> HttpResponse:
     """One dashboard table as CSV: the same figures the page shows, for the export right."""
@@ -236,19 +237,19 @@ def _runs_context(request: HttpRequest) -> dict[str, Any]:
     }
 
 
-@member_required
+@allow(VIEW, METRICS)
 @require_GET
 def analytics_runs(request: HttpRequest) -> HttpResponse:
     return render(request, "web/analytics/runs.html", _runs_context(request))
 
 
-@member_required
+@allow(VIEW, METRICS)
 @require_GET
 def analytics_runs_progress(request: HttpRequest) -> HttpResponse:
     return render(request, "web/analytics/runs.html#progress", _runs_context(request))
 
 
-@member_required
+@allow(ANALYZE, METRICS)
 @require_POST
 def analytics_recompute(request: HttpRequest) -> HttpResponse:
     """Queue a metrics run for the worker; the runs page shows its progress."""
