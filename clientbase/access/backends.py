@@ -20,7 +20,7 @@ class RoleModelBackend(ModelBackend):
     """Django's ModelBackend; `get_user` (every request) also reads the role's grants and
     fields in the user's own query, so checking rights costs a request no query."""
 
-    def get_user(self, user_id: Any) -> User | None:  # type: ignore[override]
+    def get_user(self, user_id: Any) -> User | None:
         user = (
             User._default_manager.annotate(
                 role_grants_loaded=_role_column("grants"),

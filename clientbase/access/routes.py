@@ -140,9 +140,7 @@ def _ninja_operations(view: object) -> list[Any]:
     return []
 
 
-def _walk(
-    patterns: list[URLPattern | URLResolver], prefix: str, namespace: str
-) -> Iterator[Route]:
+def _walk(patterns: list[URLPattern | URLResolver], prefix: str, namespace: str) -> Iterator[Route]:
     for entry in patterns:
         if isinstance(entry, URLResolver):
             space = f"{namespace}{entry.namespace}:" if entry.namespace else namespace

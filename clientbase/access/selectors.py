@@ -123,9 +123,7 @@ def team_subtree_ids(root_ids: Iterable[int], edges: Iterable[tuple[int, int | N
     return found
 
 
-def visible_user_ids(
-    user: User, object_type: str = ACCOUNT, action: str = VIEW
-) -> set[int] | None:
+def visible_user_ids(user: User, object_type: str = ACCOUNT, action: str = VIEW) -> set[int] | None:
     """Ids of users whose records `user` may `action` (view by default); None means everyone's.
 
     Computed once per user object and scope (a list page asks many times, queries once)."""
@@ -208,9 +206,7 @@ def require(user: object, action: str, object_type: str) -> None:
             _("You do not have the right to %(action)s %(object_type)s.")
             % {
                 "action": ACTIONS.get(action, action),
-                "object_type": OBJECT_TYPES.get(
-                    ALIASES.get(object_type, object_type), object_type
-                ),
+                "object_type": OBJECT_TYPES.get(ALIASES.get(object_type, object_type), object_type),
             }
         )
 

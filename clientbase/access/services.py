@@ -8,9 +8,9 @@ from django.db import models, transaction
 
 from clientbase.access.models import AuditEvent, Role, RoleDefinition, Team, User
 from clientbase.access.roles import (
+    BUILTIN_KEYS,
     ROLE,
     SCOPE_ORDER,
-    BUILTIN_KEYS,
     Grants,
     builtin_role,
     clean_fields,

@@ -18,9 +18,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from clientbase.access.roles import ACCOUNT, ANALYZE, EXPORT, METRICS, VIEW
 from clientbase.access.models import User
-from clientbase.access.selectors import ANALYZE, EXPORT, can
+from clientbase.access.roles import ACCOUNT, METRICS, METRICS_MARGIN, VIEW
+from clientbase.access.selectors import ANALYZE, EXPORT, can, may_see_field
 from clientbase.analytics import selectors
 from clientbase.analytics.tasks import request_metrics_run
 from clientbase.exports.cells import csv_rows
@@ -44,8 +44,18 @@ def _rtl() -> bool:
     return bool(translation.get_language_bidi())
 
 
-def cost_sentence(cost: Any) -> str:
-    """What a flagged cost-to-serve class costs, in one plain sentence."""
+def cost_sentence(cost: Any, *, with_margin: bool = True) -> str:
+    """What a flagged cost-to-serve class costs, in one plain sentence (its share of the
+    margin only for a reader who may see margin figures)."""
+    if not with_margin:
+        return _(
+            "Class %(segment)s takes %(workload)s of the team's workload "
+            "(%(accounts)s of the accounts)."
+        ) % {
+            "segment": cost.segment,
+            "workload": percent(cost.workload_share),
+            "accounts": percent(cost.account_share),
+        }
     return _(
         "Class %(segment)s takes %(workload)s of the team's workload but brings only "
         "%(margin)s of the margin (%(accounts)s of the accounts)."
@@ -76,8 +86,10 @@ def _queue_state(request: HttpRequest) -> dict[str, Any]:
 def analytics_dashboard(request: HttpRequest) -> HttpResponse:
     actor = acting_user(request)
     board = selectors.dashboard(actor=actor)
+    margin = may_see_field(actor, METRICS_MARGIN)
     context: dict[str, Any] = {
         "board": board,
+        "may_see_margin": margin,
         "may_analyze": can(actor, ANALYZE, "metrics"),
         "may_export": can(actor, EXPORT, "accounts"),
         **_queue_state(request),
@@ -86,8 +98,12 @@ def analytics_dashboard(request: HttpRequest) -> HttpResponse:
         rtl = _rtl()
         context.update(
             pareto=charts.pareto_chart(board.pareto, board.top_share_for_80, rtl=rtl),
-            costs=charts.cost_chart(board.costs, rtl=rtl),
-            flagged=[cost_sentence(c) for c in board.costs if c.flagged],
+            costs=charts.cost_chart(
+                board.costs,
+                rtl=rtl,
+                measures=tuple(m for m in charts.MEASURES if margin or m != "margin_share"),
+            ),
+            flagged=[cost_sentence(c, with_margin=margin) for c in board.costs if c.flagged],
             scatter=charts.quadrant_chart(board.scatter, rtl=rtl),
             quadrants=[
                 {
@@ -129,21 +145,21 @@ def _csv_rows(actor: User, table: str) -> list[list[str]]:
         rows = [[_("Share of accounts"), _("Share of revenue")]]
         rows += [[f"{a:.4f}", f"{r:.4f}"] for a, r in board.pareto]
     elif table == "costs":
-        rows = [
-            [
-                _("Class"),
-                _("Accounts"),
-                _("Revenue"),
-                _("Margin"),
-                _("Workload"),
-                _("Share of accounts"),
-                _("Share of revenue"),
-                _("Share of margin"),
-                _("Share of workload"),
-                _("Flagged"),
-            ]
+        # Margin columns only for a reader who may see margin figures.
+        margin = may_see_field(actor, METRICS_MARGIN)
+        head = [
+            _("Class"),
+            _("Accounts"),
+            _("Revenue"),
+            _("Margin"),
+            _("Workload"),
+            _("Share of accounts"),
+            _("Share of revenue"),
+            _("Share of margin"),
+            _("Share of workload"),
+            _("Flagged"),
         ]
-        rows += [
+        body = [
             [
                 c.segment,
                 str(c.accounts),
@@ -158,6 +174,8 @@ def _csv_rows(actor: User, table: str) -> list[list[str]]:
             ]
             for c in board.costs
         ]
+        keep = [i for i in range(len(head)) if margin or i not in (3, 7)]
+        rows = [[row[i] for i in keep] for row in [head, *body]]
     elif table == "quadrants":
         rows = [[_("Quadrant"), _("Accounts"), _("Strategy")]]
         rows += [

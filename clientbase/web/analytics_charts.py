@@ -123,21 +123,24 @@ MEASURES = ("account_share", "revenue_share", "margin_share", "workload_share")
 BAR, GAP = 9, 14
 
 
-def cost_chart(costs: list[SegmentCost], *, rtl: bool) -> CostChart:
-    """Horizontal bars: per class, its share of accounts, revenue, margin and workload."""
-    group_height = len(MEASURES) * BAR + GAP
+def cost_chart(
+    costs: list[SegmentCost], *, rtl: bool, measures: tuple[str, ...] = MEASURES
+) -> CostChart:
+    """Horizontal bars: per class, its share of accounts, revenue, margin and workload (the
+    margin only in `measures` for a reader who may see margin figures)."""
+    group_height = len(measures) * BAR + GAP
     frame = Frame(rtl, height=TOP + BOTTOM + max(1, len(costs)) * group_height)
     groups = []
     for index, cost in enumerate(costs):
         top = TOP + index * group_height
         bars = []
-        for k, measure in enumerate(MEASURES):
+        for k, measure in enumerate(measures):
             share = float(getattr(cost, measure))
             start, end = frame.x(0.0), frame.x(share)
             bars.append(
                 Bar(measure, share, min(start, end), top + k * BAR, round(abs(end - start), 1))
             )
-        groups.append(BarGroup(cost, top + len(MEASURES) * BAR / 2 + 4, bars))
+        groups.append(BarGroup(cost, top + len(measures) * BAR / 2 + 4, bars))
     return CostChart(frame, groups, ticks(frame))
 
 

@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from clientbase.access.models import User
+from clientbase.access.roles import METRICS_MARGIN
+from clientbase.access.selectors import may_see_field
 from clientbase.accounts.models import Account
 from clientbase.analytics import selectors
 from clientbase.analytics.models import AccountMetrics
@@ -94,10 +96,10 @@ def segments_card(*, actor: User, account: Account) -> dict[str, Any] | None:
     row = selectors.account_segments(actor=actor, account=account)
     if row is None:
         return None
-    return {"row": row, "lines": _segment_lines(row)}
+    return {"row": row, "lines": _segment_lines(row, margin=may_see_field(actor, METRICS_MARGIN))}
 
 
-def _segment_lines(row: AccountMetrics) -> list[dict[str, Any]]:
+def _segment_lines(row: AccountMetrics, *, margin: bool) -> list[dict[str, Any]]:
     lines: list[dict[str, Any]] = []
 
     def add(label: str, value: str | None, meaning: Any) -> None:
@@ -110,11 +112,12 @@ def _segment_lines(row: AccountMetrics) -> list[dict[str, Any]]:
         row.abc_revenue,
         _("Revenue: %(meaning)s.") % {"meaning": revenue_meaning} if revenue_meaning else "",
     )
-    add(
-        _("ABC by margin"),
-        row.abc_margin,
-        _("Margin: %(meaning)s.") % {"meaning": margin_meaning} if margin_meaning else "",
-    )
+    if margin:  # a margin figure: only for a reader with the field right
+        add(
+            _("ABC by margin"),
+            row.abc_margin,
+            _("Margin: %(meaning)s.") % {"meaning": margin_meaning} if margin_meaning else "",
+        )
     add(_("XYZ"), row.xyz, XYZ_MEANING.get(row.xyz or "") or _("Too few purchases to tell."))
     add(_("Cost to serve"), row.cts_class, CTS_MEANING.get(row.cts_class or ""))
     add(

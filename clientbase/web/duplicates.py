@@ -14,15 +14,15 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
-from clientbase.access.roles import ACCOUNT, MERGE
 from clientbase.access.models import User
+from clientbase.access.roles import ACCOUNT, MERGE
 from clientbase.accounts.models import Account, Contact, LifecycleStatus
 from clientbase.activities.models import Activity
 from clientbase.identity.models import CandidateStatus, DuplicateCandidate
 from clientbase.identity.selectors import get_candidate, open_candidates
 from clientbase.identity.services import dismiss_candidate
 from clientbase.sales.models import Deal, Order
-from clientbase.web.auth import is_htmx_swap, allow
+from clientbase.web.auth import allow, is_htmx_swap
 from clientbase.web.templatetags.cb_dedupe import may_review_duplicates
 from clientbase.web.templatetags.cb_ui import choice_label, tax_kind
 from clientbase.web.views import acting_user

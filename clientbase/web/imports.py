@@ -17,8 +17,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from clientbase.access.roles import ACCOUNT, IMPORT
 from clientbase.access.models import User
+from clientbase.access.roles import ACCOUNT, IMPORT
 from clientbase.access.selectors import can
 from clientbase.imports.models import BatchStatus, ImportBatch, ImportMapping
 from clientbase.imports.readers import BadRow, FileError, open_table

@@ -21,7 +21,7 @@ from clientbase.access.roles import ACCOUNT, IMPORT
 from clientbase.imports.models import ImportBatch, ParkedRow
 from clientbase.imports.selectors import parked_rows
 from clientbase.imports.services import ImportRunError, discard_parked, resubmit_parked
-from clientbase.web.auth import is_htmx_swap, allow
+from clientbase.web.auth import allow, is_htmx_swap
 from clientbase.web.formatting import local_digits
 from clientbase.web.imports import _batch, _importer
 

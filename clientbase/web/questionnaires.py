@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods
 
-from clientbase.access.roles import ACCOUNT, ANALYZE, METRICS, VIEW
 from clientbase.access.models import User
+from clientbase.access.roles import ACCOUNT, ANALYZE, METRICS, VIEW
 from clientbase.accounts import selectors as account_selectors
 from clientbase.questionnaires.defaults import QuestionSpec
 from clientbase.questionnaires.models import Dimension, QuestionKind, Questionnaire

@@ -15,10 +15,10 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from clientbase.access.models import User
 from clientbase.access.roles import ACCOUNT, EXPORT, VIEW
 from clientbase.access.routes import AUTHENTICATED, PUBLIC
-from clientbase.access.models import User
-from clientbase.access.selectors import EXPORT, can, company_settings
+from clientbase.access.selectors import can, company_settings
 from clientbase.access.services import set_user_language
 from clientbase.accounts import selectors
 from clientbase.accounts.models import Account
@@ -27,7 +27,7 @@ from clientbase.exports.models import Export
 from clientbase.exports.services import request_account_export
 from clientbase.imports.selectors import provenance_of
 from clientbase.web.analytics_text import segments_card
-from clientbase.web.auth import is_htmx_swap, allow
+from clientbase.web.auth import allow, is_htmx_swap
 from clientbase.web.forms import AccountListForm, LanguageForm
 from clientbase.web.presenters import client_clock, sort_columns, timeline_rows
 
