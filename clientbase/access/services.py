@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models, transaction
+from django.utils.translation import gettext as _
 
 from clientbase.access.models import AuditEvent, Role, RoleDefinition, Team, User
 from clientbase.access.roles import (
     BUILTIN_KEYS,
     ROLE,
-    SCOPE_ORDER,
     Grants,
     builtin_role,
     clean_fields,
@@ -160,13 +160,10 @@ def _checked(grants: Grants, fields: list[str]) -> tuple[Grants, list[str]]:
 
     cleaned = clean_grants(grants)
     if cleaned != {obj: dict(actions) for obj, actions in grants.items() if actions}:
-        raise ValidationError({"grants": "Unknown object type, action or scope."})
-    for actions in cleaned.values():
-        for scope in actions.values():
-            assert scope in SCOPE_ORDER
+        raise ValidationError({"grants": _("Unknown kind of record, action or scope.")})
     kept = sorted(clean_fields(fields))
     if kept != sorted(set(fields)):
-        raise ValidationError({"fields": "Unknown restricted field."})
+        raise ValidationError({"fields": _("Unknown restricted field.")})
     return cleaned, kept
 
 
@@ -188,7 +185,7 @@ def save_role(
         if role is None:
             if not key or not key.replace("_", "").isalnum() or key != key.lower():
                 raise ValidationError(
-                    {"key": "Use lower-case letters, digits and underscores for the key."}
+                    {"key": _("Use lower-case letters, digits and underscores for the key.")}
                 )
             role = RoleDefinition(key=key, builtin=builtin_role(key) is not None)
             before: dict[str, Any] = {}
@@ -214,11 +211,11 @@ def delete_role(*, actor: User | None, key: str) -> None:
     with transaction.atomic():
         role = RoleDefinition.objects.select_for_update().filter(key=key).first()
         if role is None:
-            raise ValidationError({"key": "No such role."})
+            raise ValidationError({"key": _("No such role.")})
         if role.builtin or key in BUILTIN_KEYS:
-            raise ValidationError({"key": "A built-in role cannot be removed."})
+            raise ValidationError({"key": _("A built-in role cannot be removed.")})
         if User.objects.filter(role=key).exists():
-            raise ValidationError({"key": "Users still hold this role."})
+            raise ValidationError({"key": _("Users still hold this role.")})
         record_audit(actor=actor, action="role.delete", obj=role, changes={"key": key})
         role.delete()
 
@@ -231,7 +228,7 @@ def set_user_role(*, actor: User | None, user: User, role: str) -> User:
 
     _require_role_admin(actor)
     if role not in role_keys():
-        raise ValidationError({"role": "No such role."})
+        raise ValidationError({"role": _("No such role.")})
     with transaction.atomic():
         before = user.role
         user.role = role

@@ -10,6 +10,7 @@ from clientbase.web import (
     new_account,
     parked,
     questionnaires,
+    roles,
     segments,
     views,
 )
@@ -87,4 +88,12 @@ urlpatterns += [
     path("segments/movements/", segments.segment_movements_page, name="segment_movements"),
     path("segments/<int:segment_id>/edit/", segments.segment_edit, name="segment_edit"),
     path("segments/<int:segment_id>/delete/", segments.segment_delete, name="segment_delete"),
+]
+
+# Roles as data (issue 5): administrators only.
+urlpatterns += [
+    path("roles/", roles.role_list, name="role_list"),
+    path("roles/new/", roles.role_new, name="role_new"),
+    path("roles/<slug:key>/", roles.role_edit, name="role_edit"),
+    path("roles/<slug:key>/delete/", roles.role_delete, name="role_delete"),
 ]
