@@ -284,10 +284,8 @@ def call(client: Client, route: Route, case: Case, world: World, owner: User) ->
         client.force_login(User.objects.get(pk=signed_in))
     url = reverse(route.name, kwargs=kwargs or None)
     with transaction.atomic():
-        if case.method == "post":
-            response = client.post(url, data)
-        else:
-            response = client.get(url, case.query)
+        send = client.post if case.method == "post" else client.get
+        response = send(url, data if case.method == "post" else case.query)
         transaction.set_rollback(True)
     return response.status_code, response.headers.get("Location", "")
 

@@ -46,8 +46,9 @@ def test_every_route_role_and_scope_behaves_as_the_matrix_says(var_dir: Path) ->
     for route in routes:
         case = CASES[route.name]
         assert route.access is not None, route.name
-        targets = TARGETS if case.reach != "none" else ("own",)
-        for role in (*ROLE_KEYS, None):
+        targets: tuple[str, ...] = TARGETS if case.reach != "none" else ("own",)
+        roles: tuple[str | None, ...] = (*ROLE_KEYS, None)
+        for role in roles:
             for target in targets:
                 if role is None:
                     owner = world.others["team"]
