@@ -37,9 +37,9 @@ def var_dir(settings: Any, tmp_path: Path) -> Path:
 def test_every_route_role_and_scope_behaves_as_the_matrix_says(var_dir: Path) -> None:
     world = build_world(var_dir)
     clients: dict[str, Client] = {}
-    for role, actor in world.actors.items():
-        clients[role] = Client()
-        clients[role].force_login(actor)
+    for key, actor in world.actors.items():
+        clients[key] = Client()
+        clients[key].force_login(actor)
     routes = all_routes()
     mismatches: list[str] = []
     checks = 0
