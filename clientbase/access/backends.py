@@ -25,6 +25,9 @@ class RoleModelBackend(ModelBackend):
             User._default_manager.annotate(
                 role_grants_loaded=_role_column("grants"),
                 role_fields_loaded=_role_column("fields"),
+                role_name_loaded=Subquery(
+                    RoleDefinition.objects.filter(key=OuterRef("role")).values("name")[:1]
+                ),
             )
             .filter(pk=user_id)
             .first()
@@ -33,6 +36,7 @@ class RoleModelBackend(ModelBackend):
             return None
         grants = user.__dict__.pop("role_grants_loaded", None)
         fields = user.__dict__.pop("role_fields_loaded", None)
+        name = user.__dict__.pop("role_name_loaded", None)
         if grants is not None:
-            user.__dict__[LOADED_ROLE] = (user.role, grants, fields or [])
+            setattr(user, LOADED_ROLE, (user.role, grants, fields or [], name or ""))
         return user

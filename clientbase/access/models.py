@@ -137,7 +137,7 @@ class User(AbstractUser):
         """The role's name (roles are data, so not a field choice)."""
         from clientbase.access.selectors import role_label
 
-        return role_label(self.role)
+        return role_label(self.role, self)
 
 
 class AuditEvent(models.Model):

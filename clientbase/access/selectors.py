@@ -30,7 +30,8 @@ from clientbase.access.roles import (
 )
 
 __all__ = ["ANALYZE", "EXPORT", "IMPORT", "VIEW"]
-LOADED_ROLE = "_loaded_role"  # (key, grants, fields) put on the user by the sign-in backend
+# (key, grants, fields, name) put on the user by the sign-in backend
+LOADED_ROLE = "_loaded_role"
 
 
 @dataclass(frozen=True)
@@ -47,17 +48,19 @@ _CACHE = "_access_cache"  # per user object, so per request: the rights and the 
 
 
 def _cache(user: User) -> dict[Any, Any]:
-    cache: dict[Any, Any] | None = user.__dict__.get(_CACHE)
+    # getattr/setattr, not __dict__: request.user is a lazy object passing them through.
+    cache: dict[Any, Any] | None = getattr(user, _CACHE, None)
     if cache is None or cache.get("role") != (user.role, user.is_superuser, user.is_active):
         cache = {"role": (user.role, user.is_superuser, user.is_active)}
-        user.__dict__[_CACHE] = cache
+        setattr(user, _CACHE, cache)
     return cache
 
 
 def forget_rights(user: User) -> None:
     """Drop what was cached on this user object (after its role or the role itself changed)."""
-    user.__dict__.pop(_CACHE, None)
-    user.__dict__.pop(LOADED_ROLE, None)
+    for name in (_CACHE, LOADED_ROLE):
+        if hasattr(user, name):
+            delattr(user, name)
 
 
 def rights_of(user: object) -> Rights:
@@ -74,7 +77,7 @@ def rights_of(user: object) -> Rights:
         assert admin is not None
         rights = Rights(Role.ADMIN, admin.grants, frozenset(admin.fields))
     else:
-        loaded = user.__dict__.get(LOADED_ROLE)
+        loaded = getattr(user, LOADED_ROLE, None)
         if loaded is not None and loaded[0] == user.role:
             grants, fields = loaded[1], loaded[2]
         else:
@@ -91,11 +94,15 @@ def rights_of(user: object) -> Rights:
     return rights
 
 
-def role_label(key: str) -> str:
-    """A role's name for display: a built-in role's in the reader's language."""
+def role_label(key: str, user: User | None = None) -> str:
+    """A role's name for display: a built-in role's in the reader's language; a defined one's
+    as stored (read with `user` by the sign-in backend, when given)."""
     builtin = builtin_role(key)
     if builtin is not None:
         return str(builtin.name)
+    loaded = getattr(user, LOADED_ROLE, None) if user is not None else None
+    if loaded is not None and loaded[0] == key and loaded[3]:
+        return str(loaded[3])
     name = RoleDefinition.objects.filter(key=key).values_list("name", flat=True).first()
     return name or key
 
