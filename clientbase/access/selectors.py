@@ -16,6 +16,7 @@ from clientbase.access.roles import (
     ACTIONS,
     ALIASES,
     ANALYZE,
+    BUILTIN_KEYS,
     EDIT,
     EXPORT,
     FIELD_COLUMNS,
@@ -92,6 +93,28 @@ def rights_of(user: object) -> Rights:
         rights = Rights(user.role, clean_grants(grants), clean_fields(fields))
     cache["rights"] = rights
     return rights
+
+
+def role_definition(key: str) -> RoleDefinition | None:
+    """The role `key` as stored; a built-in role not stored yet (before the seed, or in a
+    flushed test database) as its definition in code, unsaved."""
+    row = RoleDefinition.objects.filter(key=key).first()
+    if row is None and (builtin := builtin_role(key)) is not None:
+        row = RoleDefinition(
+            key=key,
+            name=str(builtin.name),
+            builtin=True,
+            grants=builtin.grants,
+            fields=list(builtin.fields),
+        )
+    return row
+
+
+def role_definitions() -> list[RoleDefinition]:
+    """Every role: the built-in ones first (stored or from code), then the defined ones."""
+    stored = {row.key: row for row in RoleDefinition.objects.order_by("pk")}
+    builtins = [stored.pop(key, None) or role_definition(key) for key in BUILTIN_KEYS]
+    return [row for row in builtins if row is not None] + list(stored.values())
 
 
 def role_label(key: str, user: User | None = None) -> str:

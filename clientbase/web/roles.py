@@ -27,7 +27,7 @@ from clientbase.access.roles import (
     Grants,
     builtin_role,
 )
-from clientbase.access.selectors import role_label
+from clientbase.access.selectors import role_definition, role_definitions, role_label
 from clientbase.access.services import delete_role, save_role
 from clientbase.web.auth import allow
 from clientbase.web.views import acting_user
@@ -36,7 +36,7 @@ from clientbase.web.views import acting_user
 def _roles() -> list[dict[str, Any]]:
     held = dict(User.objects.values_list("role").annotate(n=Count("id")).order_by())
     rows = []
-    for role in RoleDefinition.objects.order_by("pk"):
+    for role in role_definitions():
         rows.append(
             {
                 "role": role,
@@ -134,7 +134,7 @@ def role_new(request: HttpRequest) -> HttpResponse:
 @allow(EDIT, ROLE)
 @require_http_methods(["GET", "POST"])
 def role_edit(request: HttpRequest, key: str) -> HttpResponse:
-    role = RoleDefinition.objects.filter(key=key).first()
+    role = role_definition(key)
     if role is None:
         raise Http404("No such role")
     if request.method == "POST":
@@ -145,7 +145,7 @@ def role_edit(request: HttpRequest, key: str) -> HttpResponse:
 @allow(EDIT, ROLE)
 @require_POST
 def role_delete(request: HttpRequest, key: str) -> HttpResponse:
-    if not RoleDefinition.objects.filter(key=key).exists():
+    if role_definition(key) is None:
         raise Http404("No such role")
     try:
         delete_role(actor=acting_user(request), key=key)

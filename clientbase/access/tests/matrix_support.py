@@ -26,9 +26,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from clientbase.access.models import Department, DepartmentKind, RoleDefinition, Team, User
+from clientbase.access.models import Department, DepartmentKind, Team, User
 from clientbase.access.roles import BUILTIN_KEYS, SCOPE_ORDER
 from clientbase.access.routes import Access, Route
+from clientbase.access.selectors import role_definition
 from clientbase.access.services import create_user, save_role
 from clientbase.accounts.models import Account
 from clientbase.accounts.services import create_account
@@ -244,7 +245,8 @@ CASES: dict[str, Case] = {
 
 
 def grants_of(role: str) -> dict[str, dict[str, str]]:
-    row = RoleDefinition.objects.get(key=role)
+    row = role_definition(role)
+    assert row is not None
     return dict(row.grants)
 
 

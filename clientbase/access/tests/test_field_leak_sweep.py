@@ -22,7 +22,7 @@ from django.urls import reverse
 from clientbase.access.models import User
 from clientbase.access.roles import METRICS_MARGIN, ORDER_COST, ORDER_MARGIN, RESTRICTED_FIELDS
 from clientbase.access.routes import all_routes
-from clientbase.access.selectors import MASK, mask_changes
+from clientbase.access.selectors import MASK, mask_changes, role_definition
 from clientbase.analytics.models import AccountMetrics, MetricRun, RunStatus
 from clientbase.sales.models import Order
 from clientbase.web.analytics import TABLES
@@ -187,9 +187,9 @@ def test_a_role_with_the_right_finds_the_margin_figures_so_the_sweep_can_see(
 
 
 def actor_fields(role: str) -> list[str]:
-    from clientbase.access.models import RoleDefinition
-
-    return list(RoleDefinition.objects.get(key=role).fields)
+    row = role_definition(role)
+    assert row is not None
+    return list(row.fields)
 
 
 @pytest.mark.parametrize("field", [ORDER_COST, ORDER_MARGIN])
