@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from clientbase.access.models import RoleDefinition, Scope, User
 from clientbase.access.roles import (
     ACTIONS,
+    ASSIGN,
     BUILTIN_KEYS,
     EDIT,
     OBJECT_TYPES,
@@ -28,9 +29,11 @@ from clientbase.access.roles import (
     builtin_role,
 )
 from clientbase.access.selectors import role_definition, role_definitions, role_label
-from clientbase.access.services import delete_role, save_role
+from clientbase.access.services import delete_role, save_role, set_user_role
 from clientbase.web.auth import allow
 from clientbase.web.views import acting_user
+
+RESERVED = frozenset({"new", "holders"})  # the pages' own paths under roles/
 
 
 def _roles() -> list[dict[str, Any]]:
@@ -125,7 +128,8 @@ def _save(request: HttpRequest, key: str, role: RoleDefinition | None) -> HttpRe
 def role_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         key = request.POST.get("key", "").strip()
-        if RoleDefinition.objects.filter(key=key).exists() or builtin_role(key) is not None:
+        taken = key in RESERVED or RoleDefinition.objects.filter(key=key).exists()
+        if taken or builtin_role(key) is not None:
             return _form(request, None, [str(_("A role with this key exists."))], status=400)
         return _save(request, key, None)
     return _form(request, None, [])
@@ -157,3 +161,29 @@ def role_delete(request: HttpRequest, key: str) -> HttpResponse:
             status=400,
         )
     return redirect("web:role_list")
+
+
+@allow(ASSIGN, ROLE)
+@require_http_methods(["GET", "POST"])
+def role_holders(request: HttpRequest) -> HttpResponse:
+    """Who holds which role; an administrator gives a user another role (audited)."""
+    errors: list[str] = []
+    status = 200
+    if request.method == "POST":
+        user = User.objects.filter(pk=_int(request.POST.get("user"))).first()
+        if user is None:
+            raise Http404("No such user")
+        try:
+            set_user_role(actor=acting_user(request), user=user, role=request.POST.get("role", ""))
+        except ValidationError as error:
+            errors, status = [str(m) for m in error.messages], 400
+        else:
+            return redirect("web:role_holders")
+    roles = [(row.key, role_label(row.key)) for row in role_definitions()]
+    users = User.objects.filter(is_active=True).order_by("username")
+    context = {"users": users, "roles": roles, "errors": errors}
+    return render(request, "web/roles/holders.html", context, status=status)
+
+
+def _int(raw: str | None) -> int:
+    return int(raw) if raw and raw.isdigit() else 0

@@ -94,6 +94,7 @@ urlpatterns += [
 urlpatterns += [
     path("roles/", roles.role_list, name="role_list"),
     path("roles/new/", roles.role_new, name="role_new"),
+    path("roles/holders/", roles.role_holders, name="role_holders"),
     path("roles/<slug:key>/", roles.role_edit, name="role_edit"),
     path("roles/<slug:key>/delete/", roles.role_delete, name="role_delete"),
 ]

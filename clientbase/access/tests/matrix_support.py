@@ -236,6 +236,7 @@ CASES: dict[str, Case] = {
     "web:segment_delete": Case(method="post", build=SEGMENT, reach="requester"),
     "web:role_list": Case(),
     "web:role_new": Case(),
+    "web:role_holders": Case(),
     "web:role_edit": Case(build=_fixed(key=REGIONAL)),
     "web:role_delete": Case(method="post", build=_fixed(key=REGIONAL)),
 }

@@ -89,3 +89,30 @@ def test_the_page_speaks_russian_and_persian(
     admin.save()
     html = login(admin).get(reverse("web:role_list")).content.decode()
     assert title in html
+
+
+def test_an_administrator_gives_a_user_another_role(login: Login, admin: User, owner: User) -> None:
+    client = login(admin)
+    assert client.get(reverse("web:role_holders")).status_code == 200
+    response = client.post(reverse("web:role_holders"), {"user": owner.pk, "role": "analyst"})
+    assert response.status_code == 302
+    owner.refresh_from_db()
+    assert owner.role == "analyst"
+    event = AuditEvent.objects.get(action="user.role")
+    assert (event.actor, event.changes) == (admin, {"role": ["rep", "analyst"]})
+
+
+def test_it_rejects_an_unknown_role_for_a_user(login: Login, admin: User, owner: User) -> None:
+    response = login(admin).post(reverse("web:role_holders"), {"user": owner.pk, "role": "king"})
+    assert response.status_code == 400
+    owner.refresh_from_db()
+    assert owner.role == "rep"
+
+
+def test_a_director_cannot_change_roles(login: Login, director: User, owner: User) -> None:
+    response = login(director).post(
+        reverse("web:role_holders"), {"user": owner.pk, "role": "director"}
+    )
+    assert response.status_code == 403
+    owner.refresh_from_db()
+    assert owner.role == "rep"
