@@ -22,6 +22,8 @@ IMPORT = "import"
 MERGE = "merge"
 ASSIGN = "assign"
 ANALYZE = "analyze"
+MANAGE = "manage"  # people: lift sign-in locks, offboard (login hardening)
+ERASE = "erase"  # personal data (privacy)
 ACTIONS: dict[str, object] = {
     VIEW: _("view"),
     CREATE: _("create"),
@@ -32,6 +34,8 @@ ACTIONS: dict[str, object] = {
     MERGE: _("merge"),
     ASSIGN: _("assign"),
     ANALYZE: _("analyze"),
+    MANAGE: _("manage"),
+    ERASE: _("erase"),
 }
 
 # Object types.
@@ -44,6 +48,9 @@ SEGMENT = "segment"
 METRICS = "metrics"
 AUDIT = "audit"
 ROLE = "role"
+USERS = "users"
+PERSONAL_DATA = "personal_data"
+DESTRUCTION_ACT = "destruction_act"
 OBJECT_TYPES: dict[str, object] = {
     ACCOUNT: _("accounts"),
     CONTACT: _("contacts"),
@@ -54,6 +61,9 @@ OBJECT_TYPES: dict[str, object] = {
     METRICS: _("analytics"),
     AUDIT: _("audit trail"),
     ROLE: _("roles and users"),
+    USERS: _("people (sign-in locks, offboarding)"),
+    PERSONAL_DATA: _("personal data"),
+    DESTRUCTION_ACT: _("destruction acts"),
 }
 # Plural spellings call sites already use.
 ALIASES = {"accounts": ACCOUNT, "contacts": CONTACT, "deals": DEAL, "orders": ORDER}
@@ -135,14 +145,23 @@ class BuiltinRole:
         self.fields = fields
 
 
+# People management and the data protection officer's rights: administrators and directors.
+_OFFICER = _merge(
+    _grant((USERS,), (MANAGE,), ALL),
+    _grant((PERSONAL_DATA,), (EXPORT, ERASE), ALL),
+    _grant((DESTRUCTION_ACT,), (VIEW,), ALL),
+)
+
 BUILTIN_ROLES: tuple[BuiltinRole, ...] = (
     BuiltinRole(
         "admin",
         _("Administrator"),
-        _merge(_EVERYTHING, _grant((ROLE,), (VIEW, CREATE, EDIT, DELETE, ASSIGN), ALL)),
+        _merge(_EVERYTHING, _OFFICER, _grant((ROLE,), (VIEW, CREATE, EDIT, DELETE, ASSIGN), ALL)),
         tuple(RESTRICTED_FIELDS),
     ),
-    BuiltinRole("director", _("Sales director"), _EVERYTHING, tuple(RESTRICTED_FIELDS)),
+    BuiltinRole(
+        "director", _("Sales director"), _merge(_EVERYTHING, _OFFICER), tuple(RESTRICTED_FIELDS)
+    ),
     BuiltinRole(
         "team_lead",
         _("Team lead"),
@@ -182,7 +201,7 @@ BUILTIN_ROLES: tuple[BuiltinRole, ...] = (
     BuiltinRole(
         "auditor",
         _("Read-only auditor"),
-        _merge(_READ_ALL, _grant((AUDIT,), (VIEW,), ALL)),
+        _merge(_READ_ALL, _grant((AUDIT, DESTRUCTION_ACT), (VIEW,), ALL)),
         tuple(RESTRICTED_FIELDS),
     ),
 )

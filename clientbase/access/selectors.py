@@ -21,8 +21,10 @@ from clientbase.access.roles import (
     EXPORT,
     FIELD_COLUMNS,
     IMPORT,
+    MANAGE,
     OBJECT_TYPES,
     RESTRICTED_FIELDS,
+    USERS,
     VIEW,
     Grants,
     builtin_role,
@@ -30,7 +32,7 @@ from clientbase.access.roles import (
     clean_grants,
 )
 
-__all__ = ["ANALYZE", "EXPORT", "IMPORT", "VIEW"]
+__all__ = ["ANALYZE", "EXPORT", "IMPORT", "MANAGE", "USERS", "VIEW"]
 # (key, grants, fields, name) put on the user by the sign-in backend
 LOADED_ROLE = "_loaded_role"
 

@@ -9,6 +9,7 @@ from ninja import NinjaAPI
 from ninja.security import django_auth
 
 from clientbase.access.routes import PUBLIC, access
+from clientbase.api.auth import ApiTokenAuth
 from clientbase.api.views import router as accounts_router
 from clientbase.web.auth import signed_in
 
@@ -16,7 +17,7 @@ api = NinjaAPI(
     title="clientbase API",
     version="1",
     urls_namespace="api",
-    auth=django_auth,
+    auth=[ApiTokenAuth(), django_auth],
     docs_url="/docs",
 )
 api.add_router("/", accounts_router)

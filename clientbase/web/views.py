@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth import views as auth_views
 from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -17,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from clientbase.access.models import User
 from clientbase.access.roles import ACCOUNT, EXPORT, VIEW
-from clientbase.access.routes import AUTHENTICATED, PUBLIC
+from clientbase.access.routes import AUTHENTICATED
 from clientbase.access.selectors import can, company_settings
 from clientbase.access.services import set_user_language
 from clientbase.accounts import selectors
@@ -38,18 +37,6 @@ def acting_user(request: HttpRequest) -> User:
     if not isinstance(user, User) or not user.is_authenticated:
         raise PermissionDenied
     return user
-
-
-class LoginView(auth_views.LoginView):
-    template_name = "web/login.html"
-    redirect_authenticated_user = True
-    access = PUBLIC
-
-
-class LogoutView(auth_views.LogoutView):
-    """POST only (Django's default); redirects to LOGOUT_REDIRECT_URL."""
-
-    access = PUBLIC
 
 
 @allow(AUTHENTICATED)
