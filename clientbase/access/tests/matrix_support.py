@@ -60,6 +60,14 @@ class World:
         return self.counter[0]
 
 
+def _act(world: World) -> Any:
+    from clientbase.privacy.models import DestructionAct
+
+    return DestructionAct.objects.create(
+        number="MATRIX-1", at=timezone.now(), subject_id=1, legal_basis="consent_withdrawn"
+    )
+
+
 def build_world(var_dir: Path) -> World:
     west = Department.objects.create(name="West", kind=DepartmentKind.NEW_BUSINESS)
     east = Department.objects.create(name="East", kind=DepartmentKind.NEW_BUSINESS)
@@ -81,6 +89,7 @@ def build_world(var_dir: Path) -> World:
     world = World(actors=actors, others=others)
     for owner in [*actors.values(), *others.values()]:
         make_objects(world, owner, var_dir)
+    world.objects[("act", 0)] = _act(world)
     return world
 
 
@@ -136,6 +145,14 @@ def make_objects(world: World, owner: User, var_dir: Path) -> None:
     exports_dir().mkdir(parents=True, exist_ok=True)
     (exports_dir() / export.file_path).write_bytes(b"\xef\xbb\xbfid\n1\n")
     world.objects[("export", key)] = export
+    from clientbase.accounts.models import Contact
+    from clientbase.login.token_services import create_token
+
+    world.objects[("contact", key)] = Contact.objects.create(
+        account=world.objects[("account", key)], full_name=f"Person of {owner.username}"
+    )
+    world.objects[("token", key)] = create_token(actor=owner, name="matrix")[0]
+    world.objects[("user", key)] = owner
     world.objects[("segment", key)] = Segment.objects.create(
         name=f"Segment of {owner.username}",
         spec={"field": "status", "op": "eq", "value": "active"},
@@ -176,6 +193,7 @@ class Case:
     query: dict[str, str] = field(default_factory=dict)
     always: int | None = None  # a status every caller gets (the API's bare root: 404)
     own_session: bool = False  # the request ends its session (log out): on a throwaway one
+    data: dict[str, str] = field(default_factory=dict)  # a POST's fixed fields
 
 
 ACCOUNT = _id("account", "account_id")
@@ -184,6 +202,14 @@ EXPORT = _id("export", "export_id")
 CANDIDATE = _id("candidate", "candidate_id")
 MERGE = _id("merge", "merge_id")
 SEGMENT = _id("segment", "segment_id")
+CONTACT = _id("contact", "contact_id")
+TOKEN = _id("token", "token_id")
+PERSON = _id("user", "user_id")
+
+
+def _the_act(world: World, owner: User) -> tuple[dict[str, Any], dict[str, Any]]:
+    return {"act_id": world.objects[("act", 0)].pk}, {}
+
 
 CASES: dict[str, Case] = {
     "api:openapi-json": Case(),
@@ -239,6 +265,23 @@ CASES: dict[str, Case] = {
     "web:role_holders": Case(),
     "web:role_edit": Case(build=_fixed(key=REGIONAL)),
     "web:role_delete": Case(method="post", build=_fixed(key=REGIONAL)),
+    # Privacy (issue 5): the contact page, consent, subject export, erasure, destruction acts.
+    "web:contact_detail": Case(build=CONTACT, reach="scope"),
+    "web:contact_consent": Case(method="post", build=CONTACT, reach="scope"),
+    "web:contact_subject_export": Case(build=CONTACT, reach="scope"),
+    "web:contact_erase": Case(build=CONTACT, reach="scope"),
+    "web:destruction_act_list": Case(),
+    "web:destruction_act": Case(build=_the_act),
+    # Login hardening (issue 5): second factor, API tokens, people management.
+    "web:login_verify": Case(),
+    "web:login_enrol": Case(),
+    "web:two_factor": Case(),
+    "web:api_tokens": Case(),
+    "web:api_token_revoke": Case(method="post", build=TOKEN, reach="requester"),
+    "web:user_list": Case(),
+    "web:user_unlock": Case(method="post", data={"key": "user:nobody"}),
+    "web:user_offboard": Case(build=PERSON),
+    "web:user_two_factor_reset": Case(method="post", build=PERSON),
 }
 
 
@@ -266,7 +309,7 @@ def expected_allowed(access: Access, case: Case, role: str | None, target: str) 
     if role is None:
         return False
     if access.kind == "authenticated":
-        return True
+        return case.reach != "requester" or target == "own"
     scope = grants_of(role).get(access.object_type, {}).get(access.action)
     if scope is None:
         return False
@@ -281,6 +324,7 @@ def call(client: Client, route: Route, case: Case, world: World, owner: User) ->
     """The status (and redirect target) of one request, its writes rolled back, so every case
     starts from the same world."""
     kwargs, data = case.build(world, owner)
+    data = {**case.data, **data}
     if case.own_session and "_auth_user_id" in client.session:
         signed_in = client.session["_auth_user_id"]
         client = Client()
