@@ -123,7 +123,7 @@ def login_view(request: HttpRequest) -> HttpResponseBase:
 
 def complete_login(request: HttpRequest, user: User, *, two_factor: bool) -> None:
     request.session.pop(PENDING, None)
-    auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    auth_login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
     services.record_login(user=user, ip=client_ip(request), two_factor=two_factor)
 
 

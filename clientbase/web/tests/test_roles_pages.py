@@ -3,9 +3,11 @@ reaches them. Every change is audited."""
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 
 import pytest
+from django.apps import apps
 from django.test import Client
 from django.urls import reverse
 
@@ -14,6 +16,13 @@ from clientbase.access.services import create_user
 
 pytestmark = pytest.mark.django_db
 Login = Callable[[User], Client]
+
+
+@pytest.fixture(autouse=True)
+def _seeded(db: None) -> None:
+    """The built-in roles as the migration seeds them (a flushed test database lost them)."""
+    seed = importlib.import_module("clientbase.access.migrations.0003_roles_seed").seed
+    seed(apps, None)
 
 
 @pytest.fixture
