@@ -105,11 +105,11 @@ def cmd_createuser(args: argparse.Namespace) -> None:
     from django.contrib.auth.password_validation import validate_password
     from django.core.exceptions import ValidationError
 
-    from clientbase.access.models import Role, User
-    from clientbase.access.services import create_user
+    from clientbase.access.models import User
+    from clientbase.access.services import create_user, role_keys
 
-    if args.role not in Role.values:
-        raise CommandError(f"unknown role {args.role!r}; choose one of {', '.join(Role.values)}")
+    if args.role not in (known := role_keys()):
+        raise CommandError(f"unknown role {args.role!r}; choose one of {', '.join(known)}")
     if User.objects.filter(username=args.username).exists():
         raise CommandError(f"a user named {args.username!r} already exists")
     password = args.password or os.environ.get("CLIENTBASE_PASSWORD")
@@ -131,7 +131,9 @@ def cmd_createuser(args: argparse.Namespace) -> None:
         email=args.email or "",
         language=args.language,
     )
-    print(f"Created {user.username} ({user.get_role_display()}).")
+    from clientbase.access.selectors import role_label
+
+    print(f"Created {user.username} ({role_label(user.role)}).")
 
 
 def cmd_serve(args: argparse.Namespace) -> None:

@@ -157,6 +157,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "access.User"
+# Django's ModelBackend that also loads the role's rights with the user (no query per request).
+AUTHENTICATION_BACKENDS = ["clientbase.access.backends.RoleModelBackend"]
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:account_list"
 LOGOUT_REDIRECT_URL = "web:login"

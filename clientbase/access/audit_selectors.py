@@ -11,7 +11,8 @@ from typing import Any
 from django.db.models import Q
 
 from clientbase.access.models import AuditEvent, User
-from clientbase.access.selectors import VIEW, can, require
+from clientbase.access.roles import METRICS_MARGIN, ORDER_COST, ORDER_MARGIN, VIEW
+from clientbase.access.selectors import may_see_field, require
 
 AUDIT = "audit"
 MASK = "•••"
@@ -26,11 +27,15 @@ def is_restricted_field(name: str) -> bool:
 
 def field_visible(user: object, object_type: str, field_name: str) -> bool:
     """Whether `user` may read `field_name` of `object_type` records. Cost, margin and
-    commission need the restricted-fields right; every other field is as visible as its
-    record. (The roles helper's per-role field rules are meant to replace this body.)"""
+    commission figures follow the role's field rules (order cost; order margin, which also
+    covers commission; analytics margin); every other field is as visible as its record."""
     if not is_restricted_field(field_name):
         return True
-    return can(user, VIEW, "restricted_fields")
+    if "cost" in field_name:
+        return may_see_field(user, ORDER_COST)
+    if "margin" in field_name and object_type.startswith("analytics."):
+        return may_see_field(user, METRICS_MARGIN)
+    return may_see_field(user, ORDER_MARGIN)
 
 
 def masked(user: object, object_type: str, changes: Any) -> Any:

@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
+    """The keys of the nine built-in roles (roles themselves are data: RoleDefinition)."""
+
     ADMIN = "admin", _("Administrator")
     DIRECTOR = "director", _("Sales director")
     TEAM_LEAD = "team_lead", _("Team lead")
@@ -26,6 +28,7 @@ class Role(models.TextChoices):
 class Scope(models.TextChoices):
     OWN = "own", _("Own records")
     TEAM = "team", _("Team, including sub-teams")
+    DEPARTMENT = "department", _("Department")
     ALL = "all", _("All records")
 
 
@@ -92,8 +95,28 @@ class Team(models.Model):
         return self.name
 
 
+class RoleDefinition(models.Model):
+    """A role as data: per object type, actions with a record scope; and the restricted fields
+    it may see (see clientbase.access.roles). `User.role` holds the `key`."""
+
+    key = models.SlugField(_("key"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    builtin = models.BooleanField(_("built in"), default=False)
+    grants: models.JSONField[Any, Any] = models.JSONField(_("grants"), default=dict, blank=True)
+    fields: models.JSONField[Any, Any] = models.JSONField(
+        _("visible restricted fields"), default=list, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("role")
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class User(AbstractUser):
-    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.REP)
+    # The key of a RoleDefinition (a plain string: settings elsewhere are keyed by it).
+    role = models.CharField(_("role"), max_length=20, default=Role.REP)
     team = models.ForeignKey(
         Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="members"
     )
@@ -110,6 +133,12 @@ class User(AbstractUser):
 
     class Meta:
         verbose_name = _("user")
+
+    def get_role_display(self) -> str:
+        """The role's name (roles are data, so not a field choice)."""
+        from clientbase.access.selectors import role_label
+
+        return role_label(self.role, self)
 
 
 class AuditEvent(models.Model):

@@ -5,9 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models, transaction
+from django.utils.translation import gettext as _
 
 from clientbase.access.audit_trail import append
-from clientbase.access.models import AuditEvent, Role, Team, User
+from clientbase.access.models import AuditEvent, Role, RoleDefinition, Team, User
+from clientbase.access.roles import (
+    BUILTIN_KEYS,
+    ROLE,
+    Grants,
+    builtin_role,
+    clean_fields,
+    clean_grants,
+)
 
 
 def record_audit(
@@ -88,8 +97,9 @@ def create_user(
     language: str = "en",
     time_zone: str = "UTC",
 ) -> User:
-    if role not in Role.values:
-        raise ValueError(f"unknown role {role!r}; choose one of {', '.join(Role.values)}")
+    known = role_keys()
+    if role not in known:
+        raise ValueError(f"unknown role {role!r}; choose one of {', '.join(known)}")
     with transaction.atomic():
         user = User(
             username=username,
@@ -129,6 +139,9 @@ def create_user(
                 }
             ),
         )
+    from clientbase.access.selectors import rights_of
+
+    rights_of(user)  # the role is read now, once, not by the first check on this object
     return user
 
 
@@ -152,3 +165,110 @@ def set_user_language(*, actor: User, language: str) -> User:
                 changes={"language": [before, language]},
             )
     return actor
+
+
+# --- Roles -------------------------------------------------------------------------------------
+
+
+def role_keys() -> list[str]:
+    """Every role's key: the built-in ones (even before the seed ran) and the defined ones."""
+    from django.db import DatabaseError
+
+    try:
+        stored = list(RoleDefinition.objects.order_by("pk").values_list("key", flat=True))
+    except DatabaseError:  # a database not set up yet: only the built-in roles exist
+        stored = []
+    return [*BUILTIN_KEYS, *(key for key in stored if key not in BUILTIN_KEYS)]
+
+
+def _require_role_admin(actor: User | None) -> None:
+    from clientbase.access.selectors import require
+
+    if actor is not None:
+        require(actor, "edit", ROLE)
+
+
+def _checked(grants: Grants, fields: list[str]) -> tuple[Grants, list[str]]:
+    from django.core.exceptions import ValidationError
+
+    cleaned = clean_grants(grants)
+    if cleaned != {obj: dict(actions) for obj, actions in grants.items() if actions}:
+        raise ValidationError({"grants": _("Unknown kind of record, action or scope.")})
+    kept = sorted(clean_fields(fields))
+    if kept != sorted(set(fields)):
+        raise ValidationError({"fields": _("Unknown restricted field.")})
+    return cleaned, kept
+
+
+def save_role(
+    *,
+    actor: User | None,
+    key: str,
+    name: str,
+    grants: Grants,
+    fields: list[str],
+) -> RoleDefinition:
+    """Create the role `key` or change its name, grants and fields (audited with the diff)."""
+    from django.core.exceptions import ValidationError
+
+    _require_role_admin(actor)
+    grants, kept = _checked(grants, fields)
+    with transaction.atomic():
+        role = RoleDefinition.objects.select_for_update().filter(key=key).first()
+        if role is None:
+            if not key or not key.replace("_", "").isalnum() or key != key.lower():
+                raise ValidationError(
+                    {"key": _("Use lower-case letters, digits and underscores for the key.")}
+                )
+            role = RoleDefinition(key=key, builtin=builtin_role(key) is not None)
+            before: dict[str, Any] = {}
+            action = "role.create"
+        else:
+            before = {"name": role.name, "grants": role.grants, "fields": role.fields}
+            action = "role.update"
+        role.name = name.strip()
+        role.grants = grants
+        role.fields = kept
+        role.full_clean()
+        role.save()
+        after = {"name": role.name, "grants": role.grants, "fields": role.fields}
+        record_audit(actor=actor, action=action, obj=role, changes=diff(before, after))
+    return role
+
+
+def delete_role(*, actor: User | None, key: str) -> None:
+    """Remove a defined role; a built-in role, or one still held by a user, stays."""
+    from django.core.exceptions import ValidationError
+
+    _require_role_admin(actor)
+    with transaction.atomic():
+        role = RoleDefinition.objects.select_for_update().filter(key=key).first()
+        if role is None:
+            raise ValidationError({"key": _("No such role.")})
+        if role.builtin or key in BUILTIN_KEYS:
+            raise ValidationError({"key": _("A built-in role cannot be removed.")})
+        if User.objects.filter(role=key).exists():
+            raise ValidationError({"key": _("Users still hold this role.")})
+        record_audit(actor=actor, action="role.delete", obj=role, changes={"key": key})
+        role.delete()
+
+
+def set_user_role(*, actor: User | None, user: User, role: str) -> User:
+    """Give `user` the role `role` (audited; their rights change with their next request)."""
+    from django.core.exceptions import ValidationError
+
+    from clientbase.access.selectors import forget_rights
+
+    _require_role_admin(actor)
+    if role not in role_keys():
+        raise ValidationError({"role": _("No such role.")})
+    with transaction.atomic():
+        before = user.role
+        user.role = role
+        user.save(update_fields=["role"])
+        if before != role:
+            record_audit(
+                actor=actor, action="user.role", obj=user, changes={"role": [before, role]}
+            )
+    forget_rights(user)
+    return user

@@ -27,6 +27,7 @@ from django.db.models.functions import Concat
 from django.http import Http404
 
 from clientbase.access.models import User
+from clientbase.access.roles import ACCOUNT, EDIT
 from clientbase.access.selectors import owned_by_visible
 from clientbase.accounts.models import Account, Contact, MergeRecord, TaxIdentifier
 from clientbase.core.text import digits, e164, fold
@@ -85,17 +86,29 @@ def resolve_account_id(account_id: int) -> int:
         current = target
 
 
-def require_workable_account(*, actor: User | None, account: Account, action: str) -> None:
-    """The one guard every write touching an account goes through: the actor must see it, and a
-    merged-away tombstone takes no new work. The system itself (actor None: imports, the demo
-    generator) is trusted, and may still update a tombstone's provenance."""
+def require_workable_account(
+    *,
+    actor: User | None,
+    account: Account,
+    action: str,
+    right: tuple[str, str] = (EDIT, ACCOUNT),
+) -> None:
+    """The one guard every write touching an account goes through: the actor's role must grant
+    `right` (an action on an object type, e.g. create an activity) with a scope that reaches
+    the account's owner or manager, the actor must see it, and a merged-away tombstone takes no
+    new work. The system itself (actor None: imports, the demo generator) is trusted, and may
+    still update a tombstone's provenance."""
     if actor is None:
         return
     if account.merged_into_id is not None:
         raise ValidationError(
             {"account": f"Account {account.pk} was merged into account {account.merged_into_id}."}
         )
-    if not visible_accounts(actor=actor).filter(pk=account.pk).exists():
+    verb, object_type = right
+    reach = owned_by_visible(
+        actor, "owner", "account_manager", object_type=object_type, action=verb
+    )
+    if not visible_accounts(actor=actor).filter(reach, pk=account.pk).exists():
         raise PermissionDenied(f"You may not {action} this account.")
 
 

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from clientbase.access.models import User
+from clientbase.access.roles import ACTIVITY, CREATE
 from clientbase.access.selectors import owned_by_visible
 from clientbase.access.services import created, diff, record_audit
 from clientbase.accounts.models import Account, Contact
@@ -45,7 +46,9 @@ def plan_activity(
     if due_at is not None and timezone.is_naive(due_at):
         raise ValidationError({"due_at": "the due time needs a time zone"})
     if account is not None:
-        require_workable_account(actor=actor, account=account, action="work with")
+        require_workable_account(
+            actor=actor, account=account, action="work with", right=(CREATE, ACTIVITY)
+        )
     with transaction.atomic():
         activity = Activity.objects.create(
             kind=kind,

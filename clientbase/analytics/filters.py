@@ -222,6 +222,7 @@ def latest_run_id() -> int | None:
 def registry_for(actor: User | None, *, run_id: int | None = None, latest: bool = True) -> Registry:
     """The filterable fields for `actor` (None: the system, which sees every field), with
     custom fields read once. `run_id` None and `latest`: the latest finished run."""
+    from clientbase.access.selectors import hidden_columns
     from clientbase.accounts.selectors import exportable_account_fields
 
     fields = {f.name: f for f in (*ACCOUNT_FIELDS, *METRIC_FIELDS)}
@@ -233,10 +234,13 @@ def registry_for(actor: User | None, *, run_id: int | None = None, latest: bool 
     hidden: frozenset[str] = frozenset()
     if actor is not None:
         exportable = {f.key for f in exportable_account_fields(actor)}
+        # A restricted field (e.g. the margin metrics) is neither shown nor filtered on.
+        restricted = hidden_columns(actor, "analytics.accountmetrics")
         hidden = frozenset(
             name
             for name, f in fields.items()
-            if f.export_key is not None and f.export_key not in exportable
+            if (f.export_key is not None and f.export_key not in exportable)
+            or (f.source == "metric" and f.column in restricted)
         )
     if run_id is None and latest:
         run_id = latest_run_id()

@@ -9,7 +9,8 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from clientbase.access.models import User
-from clientbase.access.selectors import MANAGE, RUN, can
+from clientbase.access.roles import MANAGE, RUN
+from clientbase.access.selectors import can
 from clientbase.accounts.models import Account
 from clientbase.accounts.selectors import visible_accounts
 from clientbase.analytics.filters import (

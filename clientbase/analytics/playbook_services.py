@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clientbase.access.models import Role, Team, User
-from clientbase.access.selectors import MANAGE, RUN, require
+from clientbase.access.roles import MANAGE, RUN
+from clientbase.access.selectors import require
 from clientbase.access.services import record_audit
 from clientbase.activities.models import Activity, ActivityKind, ActivityStatus
 from clientbase.analytics.models import Playbook, ServiceLevel

@@ -10,6 +10,8 @@ from django.http import FileResponse, HttpRequest
 from ninja import Query, Router, Schema, Status
 
 from clientbase.access.models import User
+from clientbase.access.roles import ACCOUNT, EXPORT, VIEW
+from clientbase.access.routes import operation_access
 from clientbase.access.services import record_view
 from clientbase.accounts.models import Account
 from clientbase.accounts.selectors import AccountListQuery, account_list, get_account
@@ -63,6 +65,7 @@ def _segment_spec(actor: User, segment_id: int | None) -> str:
 
 
 @router.get("/accounts", response={200: AccountPageOut, 400: ErrorOut, 404: ErrorOut})
+@operation_access(VIEW, ACCOUNT)
 def list_accounts(
     request: HttpRequest, params: Query[AccountListParams]
 ) -> AccountPageOut | Status[ErrorOut]:
@@ -91,6 +94,7 @@ class AccountExportParams(Schema):
 
 
 @router.get("/accounts/export", response={200: None, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut})
+@operation_access(EXPORT, ACCOUNT, enforce=False)
 def export_account_list(
     request: HttpRequest, params: Query[AccountExportParams]
 ) -> FileResponse | Status[ErrorOut]:
@@ -113,7 +117,8 @@ def export_account_list(
     )
 
 
-@router.get("/accounts/{account_id}", response={200: AccountOut, 404: ErrorOut})
+@router.get("/accounts/{account_id}", response={200: AccountOut, 403: ErrorOut, 404: ErrorOut})
+@operation_access(VIEW, ACCOUNT)
 def account_detail(request: HttpRequest, account_id: int) -> AccountOut:
     actor = _actor(request)
     account = get_account(actor=actor, account_id=account_id)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clientbase.access.models import Scope, User
+from clientbase.access.roles import ACCOUNT, MERGE
 from clientbase.access.selectors import scope_of
 from clientbase.access.services import record_audit
 from clientbase.accounts.selectors import visible_accounts
@@ -47,7 +48,7 @@ def run_dedupe(
     """
     if not 0.0 < threshold <= 1.0:
         raise ValidationError({"threshold": _("Give a probability above 0 and at most 1.")})
-    if actor is not None and scope_of(actor) != Scope.ALL:
+    if actor is not None and scope_of(actor, ACCOUNT, MERGE) != Scope.ALL:
         raise PermissionDenied(
             _("Finding duplicates across the whole base needs a base-wide role.")
         )
@@ -226,7 +227,7 @@ def auto_merge(*, actor: User | None, min_probability: float) -> tuple[int, int]
 
     if not 0.0 < min_probability <= 1.0:
         raise ValidationError({"min_probability": _("Give a probability above 0 and at most 1.")})
-    if actor is not None and scope_of(actor) != Scope.ALL:
+    if actor is not None and scope_of(actor, ACCOUNT, MERGE) != Scope.ALL:
         raise PermissionDenied(_("Merging across the whole base needs a base-wide role."))
     pairs = list(
         DuplicateCandidate.objects.filter(

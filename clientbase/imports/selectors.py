@@ -67,12 +67,12 @@ def parked_rows(*, actor: User, batch: ImportBatch) -> QuerySet[ParkedRow]:
 
 
 def visible_batches(*, actor: User) -> QuerySet[ImportBatch]:
-    """Batches the actor may open and read the report of: their own; every one for an admin or
-    a director. Anyone else's batch is as if it did not exist (404, not 403)."""
-    from clientbase.access.models import Role
+    """Batches the actor may open and read the report of: those started by a user within the
+    actor's import scope (own: their own; all: every one, e.g. a director's). Anyone else's
+    batch is as if it did not exist (404, not 403)."""
+    from clientbase.access.roles import ACCOUNT, IMPORT
+    from clientbase.access.selectors import owned_by_visible
 
-    if not actor.is_active:
-        return ImportBatch.objects.none()
-    if actor.is_superuser or actor.role in (Role.ADMIN, Role.DIRECTOR):
-        return ImportBatch.objects.all()
-    return ImportBatch.objects.filter(created_by=actor)
+    return ImportBatch.objects.filter(
+        owned_by_visible(actor, "created_by", object_type=ACCOUNT, action=IMPORT)
+    )

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from clientbase.access.models import User
+from clientbase.access.roles import CREATE, DEAL, EDIT, ORDER
 from clientbase.access.services import created, record_audit
 from clientbase.accounts.models import Account, Contact
 from clientbase.accounts.selectors import require_workable_account
@@ -30,8 +31,10 @@ from clientbase.sales.models import (
 CENT = Decimal("0.01")
 
 
-def _ensure_sees_account(actor: User | None, account: Account) -> None:
-    require_workable_account(actor=actor, account=account, action="work with")
+def _ensure_sees_account(
+    actor: User | None, account: Account, right: tuple[str, str] = (CREATE, DEAL)
+) -> None:
+    require_workable_account(actor=actor, account=account, action="work with", right=right)
 
 
 @dataclass(frozen=True)
@@ -53,7 +56,7 @@ def record_order(
     number: str = "",
     documents: int = 1,
 ) -> Order:
-    _ensure_sees_account(actor, account)
+    _ensure_sees_account(actor, account, (CREATE, ORDER))
     if not lines:
         raise ValidationError({"lines": "an order needs at least one line"})
     for index, line in enumerate(lines, start=1):
@@ -175,7 +178,7 @@ def move_deal(*, actor: User | None, deal: Deal, to_stage: Stage, lost_reason: s
         raise ValidationError({"stage": "the stage belongs to another pipeline"})
     if to_stage.is_lost and not lost_reason.strip():
         raise ValidationError({"lost_reason": "say why the deal was lost"})
-    _ensure_sees_account(actor, deal.account)
+    _ensure_sees_account(actor, deal.account, (EDIT, DEAL))
     with transaction.atomic():
         locked = Deal.objects.select_for_update().get(pk=deal.pk)
         enter_stage(actor=actor, deal=locked, to_stage=to_stage, lost_reason=lost_reason)

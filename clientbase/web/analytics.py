@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from clientbase.access.models import User
-from clientbase.access.selectors import ANALYZE, EXPORT, can
+from clientbase.access.roles import ACCOUNT, METRICS, METRICS_MARGIN, VIEW
+from clientbase.access.selectors import ANALYZE, EXPORT, can, may_see_field
 from clientbase.analytics import selectors
 from clientbase.analytics.playbook_selectors import class_playbooks
 from clientbase.analytics.tasks import request_metrics_run
@@ -30,7 +31,7 @@ from clientbase.web.analytics_text import (
     RFM_NAMES,
     percent,
 )
-from clientbase.web.auth import member_required
+from clientbase.web.auth import allow
 from clientbase.web.views import acting_user
 
 REQUESTED_KEY = "analytics_requested_at"  # when this user last pressed Recompute (session)
@@ -44,8 +45,18 @@ def _rtl() -> bool:
     return bool(translation.get_language_bidi())
 
 
-def cost_sentence(cost: Any) -> str:
-    """What a flagged cost-to-serve class costs, in one plain sentence."""
+def cost_sentence(cost: Any, *, with_margin: bool = True) -> str:
+    """What a flagged cost-to-serve class costs, in one plain sentence (its share of the
+    margin only for a reader who may see margin figures)."""
+    if not with_margin:
+        return _(
+            "Class %(segment)s takes %(workload)s of the team's workload "
+            "(%(accounts)s of the accounts)."
+        ) % {
+            "segment": cost.segment,
+            "workload": percent(cost.workload_share),
+            "accounts": percent(cost.account_share),
+        }
     return _(
         "Class %(segment)s takes %(workload)s of the team's workload but brings only "
         "%(margin)s of the margin (%(accounts)s of the accounts)."
@@ -71,13 +82,15 @@ def _queue_state(request: HttpRequest) -> dict[str, Any]:
     return {"running_run": running, "waiting": waiting, "busy": running is not None or waiting}
 
 
-@member_required
+@allow(VIEW, METRICS)
 @require_GET
 def analytics_dashboard(request: HttpRequest) -> HttpResponse:
     actor = acting_user(request)
     board = selectors.dashboard(actor=actor)
+    margin = may_see_field(actor, METRICS_MARGIN)
     context: dict[str, Any] = {
         "board": board,
+        "may_see_margin": margin,
         "may_analyze": can(actor, ANALYZE, "metrics"),
         "may_export": can(actor, EXPORT, "accounts"),
         **_queue_state(request),
@@ -91,7 +104,10 @@ def analytics_dashboard(request: HttpRequest) -> HttpResponse:
             charts=charts.payload(
                 {
                     "pareto": charts.pareto_chart(board.pareto, board.top_share_for_80),
-                    "costs": charts.cost_chart(board.costs),
+                    "costs": charts.cost_chart(
+                        board.costs,
+                        measures=tuple(m for m in charts.MEASURES if margin or m != "margin_share"),
+                    ),
                     "quadrants": charts.quadrant_chart(board.scatter, QUADRANT_NAMES),
                     "matrix": charts.matrix_chart(
                         [
@@ -116,7 +132,7 @@ def analytics_dashboard(request: HttpRequest) -> HttpResponse:
                 language=translation.get_language(),
                 rtl=_rtl(),
             ),
-            flagged=[cost_sentence(c) for c in board.costs if c.flagged],
+            flagged=[cost_sentence(c, with_margin=margin) for c in board.costs if c.flagged],
             quadrants=[
                 {
                     "code": q,
@@ -157,21 +173,21 @@ def _csv_rows(actor: User, table: str) -> list[list[str]]:
         rows = [[_("Share of accounts"), _("Share of revenue")]]
         rows += [[f"{a:.4f}", f"{r:.4f}"] for a, r in board.pareto]
     elif table == "costs":
-        rows = [
-            [
-                _("Class"),
-                _("Accounts"),
-                _("Revenue"),
-                _("Margin"),
-                _("Workload"),
-                _("Share of accounts"),
-                _("Share of revenue"),
-                _("Share of margin"),
-                _("Share of workload"),
-                _("Flagged"),
-            ]
+        # Margin columns only for a reader who may see margin figures.
+        margin = may_see_field(actor, METRICS_MARGIN)
+        head = [
+            _("Class"),
+            _("Accounts"),
+            _("Revenue"),
+            _("Margin"),
+            _("Workload"),
+            _("Share of accounts"),
+            _("Share of revenue"),
+            _("Share of margin"),
+            _("Share of workload"),
+            _("Flagged"),
         ]
-        rows += [
+        body = [
             [
                 c.segment,
                 str(c.accounts),
@@ -186,6 +202,8 @@ def _csv_rows(actor: User, table: str) -> list[list[str]]:
             ]
             for c in board.costs
         ]
+        keep = [i for i in range(len(head)) if margin or i not in (3, 7)]
+        rows = [[row[i] for i in keep] for row in [head, *body]]
     elif table == "quadrants":
         playbooks = class_playbooks(actor=actor, kind="quadrant")
         rows = [[_("Quadrant"), _("Accounts"), _("Strategy")]]
@@ -241,7 +259,7 @@ def _csv_rows(actor: User, table: str) -> list[list[str]]:
     return rows
 
 
-@member_required
+@allow(EXPORT, ACCOUNT)
 @require_GET
 def analytics_csv(request: HttpRequest, table: str) -> HttpResponse:
     """One dashboard table as CSV: the same figures the page shows, for the export right."""
@@ -267,19 +285,19 @@ def _runs_context(request: HttpRequest) -> dict[str, Any]:
     }
 
 
-@member_required
+@allow(VIEW, METRICS)
 @require_GET
 def analytics_runs(request: HttpRequest) -> HttpResponse:
     return render(request, "web/analytics/runs.html", _runs_context(request))
 
 
-@member_required
+@allow(VIEW, METRICS)
 @require_GET
 def analytics_runs_progress(request: HttpRequest) -> HttpResponse:
     return render(request, "web/analytics/runs.html#progress", _runs_context(request))
 
 
-@member_required
+@allow(ANALYZE, METRICS)
 @require_POST
 def analytics_recompute(request: HttpRequest) -> HttpResponse:
     """Queue a metrics run for the worker; the runs page shows its progress."""

@@ -58,8 +58,9 @@ def pareto_chart(points: list[tuple[float, float]], top80: float | None) -> Char
     }
 
 
-def cost_chart(costs: list[SegmentCost]) -> Chart:
-    """Horizontal bars: per class, its share of accounts, revenue, margin and workload."""
+def cost_chart(costs: list[SegmentCost], *, measures: tuple[str, ...] = MEASURES) -> Chart:
+    """Horizontal bars: per class, its share of accounts, revenue, margin and workload (the
+    margin only in `measures` for a reader who may see margin figures)."""
     names = {
         "account_share": _("accounts"),
         "revenue_share": _("revenue"),
@@ -78,7 +79,7 @@ def cost_chart(costs: list[SegmentCost]) -> Chart:
                 "color": COLOURS[m],
                 "values": [round(float(getattr(c, m)), 4) for c in costs],
             }
-            for m in MEASURES
+            for m in measures
         ],
     }
 

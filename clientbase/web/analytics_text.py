@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from clientbase.access.models import User
+from clientbase.access.roles import METRICS_MARGIN
+from clientbase.access.selectors import may_see_field
 from clientbase.accounts.models import Account
 from clientbase.analytics import selectors
 from clientbase.analytics.models import AccountMetrics
@@ -99,10 +101,13 @@ def segments_card(*, actor: User, account: Account) -> dict[str, Any] | None:
         key: playbook.description
         for key, playbook in class_playbooks(actor=actor, kind="quadrant").items()
     }
-    return {"row": row, "lines": _segment_lines(row, quadrants)}
+    margin = may_see_field(actor, METRICS_MARGIN)
+    return {"row": row, "lines": _segment_lines(row, quadrants, margin=margin)}
 
 
-def _segment_lines(row: AccountMetrics, quadrants: dict[str, str]) -> list[dict[str, Any]]:
+def _segment_lines(
+    row: AccountMetrics, quadrants: dict[str, str], *, margin: bool
+) -> list[dict[str, Any]]:
     lines: list[dict[str, Any]] = []
 
     def add(label: str, value: str | None, meaning: Any) -> None:
@@ -115,11 +120,12 @@ def _segment_lines(row: AccountMetrics, quadrants: dict[str, str]) -> list[dict[
         row.abc_revenue,
         _("Revenue: %(meaning)s.") % {"meaning": revenue_meaning} if revenue_meaning else "",
     )
-    add(
-        _("ABC by margin"),
-        row.abc_margin,
-        _("Margin: %(meaning)s.") % {"meaning": margin_meaning} if margin_meaning else "",
-    )
+    if margin:  # a margin figure: only for a reader with the field right
+        add(
+            _("ABC by margin"),
+            row.abc_margin,
+            _("Margin: %(meaning)s.") % {"meaning": margin_meaning} if margin_meaning else "",
+        )
     add(_("XYZ"), row.xyz, XYZ_MEANING.get(row.xyz or "") or _("Too few purchases to tell."))
     add(_("Cost to serve"), row.cts_class, CTS_MEANING.get(row.cts_class or ""))
     add(

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET
 
 from clientbase.access.audit_selectors import AUDIT, AuditQuery, audit_page
 from clientbase.access.selectors import VIEW, require
-from clientbase.web.auth import member_required
+from clientbase.web.auth import allow
 from clientbase.web.views import acting_user
 
 
@@ -52,7 +52,7 @@ def _start_of(day: dt.date | None) -> dt.datetime | None:
     return timezone.make_aware(dt.datetime.combine(day, dt.time()))
 
 
-@member_required
+@allow(VIEW, AUDIT)
 @require_GET
 def audit_log(request: HttpRequest) -> HttpResponse:
     actor = acting_user(request)

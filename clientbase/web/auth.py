@@ -10,6 +10,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 
+from clientbase.access.routes import AUTHENTICATED, Access, access
+
 View = Callable[..., HttpResponseBase]  # file downloads are streaming responses
 
 
@@ -39,3 +41,22 @@ def member_required(view: View) -> View:
         return redirect_to_login(request.get_full_path())
 
     return guarded
+
+
+def allow(
+    what: Access | str, object_type: str = "", *, enforce: bool = True
+) -> Callable[[View], View]:
+    """A web view's access declaration: the login redirect (member_required) in front of
+    `access(...)`, which records the declaration and enforces the right (403 otherwise;
+    `enforce=False` when the service called checks and audits the same right itself).
+
+        @allow(VIEW, ACCOUNT)        @allow(AUTHENTICATED)
+    """
+
+    def decorate(view: View) -> View:
+        return member_required(access(what, object_type, enforce=enforce)(view))
+
+    return decorate
+
+
+signed_in = allow(AUTHENTICATED)

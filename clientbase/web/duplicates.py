@@ -15,13 +15,14 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from clientbase.access.models import User
+from clientbase.access.roles import ACCOUNT, MERGE
 from clientbase.accounts.models import Account, Contact, LifecycleStatus
 from clientbase.activities.models import Activity
 from clientbase.identity.models import CandidateStatus, DuplicateCandidate
 from clientbase.identity.selectors import get_candidate, open_candidates
 from clientbase.identity.services import dismiss_candidate
 from clientbase.sales.models import Deal, Order
-from clientbase.web.auth import is_htmx_swap, member_required
+from clientbase.web.auth import allow, is_htmx_swap
 from clientbase.web.templatetags.cb_dedupe import may_review_duplicates
 from clientbase.web.templatetags.cb_ui import choice_label, tax_kind
 from clientbase.web.views import acting_user
@@ -120,7 +121,7 @@ class PairRow:
     agreements: list[dict[str, Any]]
 
 
-@member_required
+@allow(MERGE, ACCOUNT)
 @require_GET
 def duplicate_queue(request: HttpRequest) -> HttpResponse:
     actor = _reviewer(request)
@@ -224,7 +225,7 @@ def _merge_service() -> Any:
     return None
 
 
-@member_required
+@allow(MERGE, ACCOUNT)
 @require_GET
 def duplicate_detail(request: HttpRequest, candidate_id: int) -> HttpResponse:
     actor = _reviewer(request)
@@ -252,7 +253,7 @@ def _render_detail(
     return render(request, "web/duplicate_detail.html", context, status=status)
 
 
-@member_required
+@allow(MERGE, ACCOUNT)
 @require_POST
 def duplicate_dismiss(request: HttpRequest, candidate_id: int) -> HttpResponse:
     actor = _reviewer(request)
@@ -269,7 +270,7 @@ def duplicate_dismiss(request: HttpRequest, candidate_id: int) -> HttpResponse:
     return redirect("web:duplicate_queue")
 
 
-@member_required
+@allow(MERGE, ACCOUNT)
 @require_POST
 def duplicate_merge(request: HttpRequest, candidate_id: int) -> HttpResponse:
     actor = _reviewer(request)
@@ -303,7 +304,7 @@ def duplicate_merge(request: HttpRequest, candidate_id: int) -> HttpResponse:
     return redirect("web:account_detail", survivor.pk)
 
 
-@member_required
+@allow(MERGE, ACCOUNT)
 @require_POST
 def merge_undo(request: HttpRequest, merge_id: int) -> HttpResponse:
     """Undo a merge from the survivor's page; the merged-away account comes back as it was."""

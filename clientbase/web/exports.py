@@ -15,10 +15,11 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from clientbase.access.roles import ACCOUNT, EXPORT
 from clientbase.exports.models import Export, ExportStatus
 from clientbase.exports.selectors import get_own_export, recent_background_exports
 from clientbase.exports.services import open_export_file
-from clientbase.web.auth import member_required
+from clientbase.web.auth import allow
 from clientbase.web.views import acting_user
 
 RUNNING = (ExportStatus.QUEUED, ExportStatus.RUNNING)
@@ -41,7 +42,7 @@ def _progress_context(export: Export) -> dict[str, Any]:
     }
 
 
-@member_required
+@allow(EXPORT, ACCOUNT)
 @require_GET
 def export_list(request: HttpRequest) -> HttpResponse:
     exports = recent_background_exports(actor=acting_user(request))
@@ -49,21 +50,21 @@ def export_list(request: HttpRequest) -> HttpResponse:
     return render(request, "web/exports/list.html", context)
 
 
-@member_required
+@allow(EXPORT, ACCOUNT)
 @require_GET
 def export_detail(request: HttpRequest, export_id: int) -> HttpResponse:
     export = get_own_export(actor=acting_user(request), export_id=export_id)
     return render(request, "web/exports/detail.html", _progress_context(export))
 
 
-@member_required
+@allow(EXPORT, ACCOUNT)
 @require_GET
 def export_progress(request: HttpRequest, export_id: int) -> HttpResponse:
     export = get_own_export(actor=acting_user(request), export_id=export_id)
     return render(request, "web/exports/detail.html#progress", _progress_context(export))
 
 
-@member_required
+@allow(EXPORT, ACCOUNT, enforce=False)
 @require_GET
 def export_download(request: HttpRequest, export_id: int) -> FileResponse:
     actor = acting_user(request)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from clientbase.access.models import User
+from clientbase.access.roles import ACCOUNT, IMPORT
 from clientbase.access.selectors import can
 from clientbase.imports.models import BatchStatus, ImportBatch, ImportMapping
 from clientbase.imports.readers import BadRow, FileError, open_table
@@ -31,7 +32,7 @@ from clientbase.imports.uploads import (
     stored_file,
 )
 from clientbase.imports.validation import TARGETS
-from clientbase.web.auth import member_required
+from clientbase.web.auth import allow
 from clientbase.web.views import acting_user
 
 PREVIEW_ROWS = 10
@@ -82,7 +83,7 @@ class UploadForm(forms.Form):
     )
 
 
-@member_required
+@allow(IMPORT, ACCOUNT)
 @require_GET
 def import_list(request: HttpRequest) -> HttpResponse:
     actor = _importer(request)
@@ -92,7 +93,7 @@ def import_list(request: HttpRequest) -> HttpResponse:
     return render(request, "web/imports/list.html", {"batches": batches})
 
 
-@member_required
+@allow(IMPORT, ACCOUNT)
 @require_http_methods(["GET", "POST"])
 def import_new(request: HttpRequest) -> HttpResponse:
     actor = _importer(request)
@@ -132,7 +133,7 @@ def _read_head(batch: ImportBatch) -> tuple[list[str], list[list[str]]]:
     return table.headers, rows
 
 
-@member_required
+@allow(IMPORT, ACCOUNT)
 @require_http_methods(["GET", "POST"])
 def import_mapping(request: HttpRequest, batch_id: int) -> HttpResponse:
     actor = _importer(request)
@@ -219,7 +220,7 @@ def _report_rows(batch: ImportBatch) -> list[list[str]]:
         return list(itertools.islice(reader, REPORT_ROWS))
 
 
-@member_required
+@allow(IMPORT, ACCOUNT)
 @require_GET
 def import_detail(request: HttpRequest, batch_id: int) -> HttpResponse:
     actor = _importer(request)
@@ -231,7 +232,7 @@ def import_detail(request: HttpRequest, batch_id: int) -> HttpResponse:
     return render(request, "web/imports/detail.html", context)
 
 
-@member_required
+@allow(IMPORT, ACCOUNT)
 @require_GET
 def import_progress(request: HttpRequest, batch_id: int) -> HttpResponse:
     actor = _importer(request)
@@ -243,7 +244,7 @@ def import_progress(request: HttpRequest, batch_id: int) -> HttpResponse:
     return response
 
 
-@member_required
+@allow(IMPORT, ACCOUNT)
 @require_GET
 def import_report(request: HttpRequest, batch_id: int) -> FileResponse:
     actor = _importer(request)
@@ -259,7 +260,7 @@ def import_report(request: HttpRequest, batch_id: int) -> FileResponse:
     )
 
 
-@member_required
+@allow(IMPORT, ACCOUNT)
 @require_POST
 def import_rollback(request: HttpRequest, batch_id: int) -> HttpResponse:
     actor = _importer(request)

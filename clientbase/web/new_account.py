@@ -13,11 +13,12 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from clientbase.access.roles import ACCOUNT, CREATE
 from clientbase.accounts.models import Account, LifecycleStatus, TaxIdKind
 from clientbase.accounts.services import create_account
 from clientbase.identity import keys
 from clientbase.identity.selectors import SimilarAccount, similar_accounts
-from clientbase.web.auth import member_required
+from clientbase.web.auth import allow
 from clientbase.web.views import acting_user
 
 # A score at or above this (an identical tax id, phone or e-mail, or the same name in another
@@ -134,7 +135,7 @@ def _rows(similar: list[SimilarAccount]) -> list[dict[str, Any]]:
     ]
 
 
-@member_required
+@allow(CREATE, ACCOUNT)
 @require_http_methods(["GET", "POST"])
 def account_new(request: HttpRequest) -> HttpResponse:
     actor = acting_user(request)
@@ -186,7 +187,7 @@ def _create(form: NewAccountForm, actor: Any) -> Account | None:
         return None
 
 
-@member_required
+@allow(CREATE, ACCOUNT)
 @require_GET
 def account_new_check(request: HttpRequest) -> HttpResponse:
     """The duplicate warning's fragment, asked for by htmx as the form is typed."""

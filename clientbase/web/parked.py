@@ -17,10 +17,11 @@ from django.urls import reverse
 from django.utils.translation import get_language, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from clientbase.access.roles import ACCOUNT, IMPORT
 from clientbase.imports.models import ImportBatch, ParkedRow
 from clientbase.imports.selectors import parked_rows
 from clientbase.imports.services import ImportRunError, discard_parked, resubmit_parked
-from clientbase.web.auth import is_htmx_swap, member_required
+from clientbase.web.auth import allow, is_htmx_swap
 from clientbase.web.formatting import local_digits
 from clientbase.web.imports import _batch, _importer
 
@@ -122,7 +123,7 @@ def _back(batch: ImportBatch, data: QueryDict) -> HttpResponse:
     return redirect(f"{url}?page={page}" if page.isdigit() else url)
 
 
-@member_required
+@allow(IMPORT, ACCOUNT)
 @require_GET
 def import_parked(request: HttpRequest, batch_id: int) -> HttpResponse:
     actor = _importer(request)
@@ -144,7 +145,7 @@ def import_parked(request: HttpRequest, batch_id: int) -> HttpResponse:
     return render(request, "web/imports/parked.html", context)
 
 
-@member_required
+@allow(IMPORT, ACCOUNT)
 @require_POST
 def import_parked_resubmit(request: HttpRequest, batch_id: int) -> HttpResponse:
     actor = _importer(request)
@@ -200,7 +201,7 @@ def import_parked_resubmit(request: HttpRequest, batch_id: int) -> HttpResponse:
     return _back(batch, request.POST)
 
 
-@member_required
+@allow(IMPORT, ACCOUNT)
 @require_POST
 def import_parked_discard(request: HttpRequest, batch_id: int) -> HttpResponse:
     actor = _importer(request)

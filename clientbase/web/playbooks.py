@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from clientbase.access.roles import MANAGE, PLAYBOOKS, RUN
+from clientbase.access.routes import AUTHENTICATED
 from clientbase.analytics.models import ServiceLevel
 from clientbase.analytics.playbook_selectors import (
     get_playbook,
@@ -33,7 +35,7 @@ from clientbase.analytics.playbook_services import (
     save_playbook,
 )
 from clientbase.analytics.playbooks import PlaybookView, is_builtin, responsible_choices
-from clientbase.web.auth import member_required
+from clientbase.web.auth import allow
 from clientbase.web.views import acting_user
 
 
@@ -73,7 +75,7 @@ class PlaybookForm(forms.Form):
         )
 
 
-@member_required
+@allow(AUTHENTICATED)
 @require_GET
 def playbooks_page(request: HttpRequest) -> HttpResponse:
     actor = acting_user(request)
@@ -90,7 +92,7 @@ def playbooks_page(request: HttpRequest) -> HttpResponse:
     )
 
 
-@member_required
+@allow(MANAGE, PLAYBOOKS)
 @require_http_methods(["GET", "POST"])
 def playbook_edit(request: HttpRequest, kind: str, key: str) -> HttpResponse:
     """Admins and directors change a playbook or put back the built-in one; others get 403."""
@@ -132,7 +134,7 @@ def playbook_edit(request: HttpRequest, kind: str, key: str) -> HttpResponse:
     )
 
 
-@member_required
+@allow(RUN, PLAYBOOKS)
 @require_http_methods(["GET", "POST"])
 def playbook_tasks(request: HttpRequest, kind: str, key: str) -> HttpResponse:
     """GET: how many accounts would get a task; POST: create them and say how many."""

@@ -16,6 +16,16 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from clientbase.access.models import User
+from clientbase.access.roles import (
+    ACCOUNT,
+    CONTACT,
+    DESTRUCTION_ACT,
+    EDIT,
+    ERASE,
+    EXPORT,
+    PERSONAL_DATA,
+    VIEW,
+)
 from clientbase.access.selectors import can, company_settings, require
 from clientbase.access.services import record_view
 from clientbase.accounts.models import ConsentPurpose, Contact
@@ -24,7 +34,7 @@ from clientbase.privacy import selectors
 from clientbase.privacy.erasure import erase_contact
 from clientbase.privacy.models import LEGAL_BASIS_ARTICLES, LegalBasis
 from clientbase.privacy.services import export_subject_data, record_consent
-from clientbase.web.auth import member_required
+from clientbase.web.auth import allow
 from clientbase.web.views import acting_user
 
 LANGUAGE_CHOICES = [("ru", "Русский"), ("en", "English"), ("fa", "فارسی")]
@@ -93,7 +103,7 @@ def _contact_context(actor: User, contact: Contact, **extra: Any) -> dict[str, A
     }
 
 
-@member_required
+@allow(VIEW, CONTACT)
 @require_GET
 def contact_detail(request: HttpRequest, contact_id: int) -> HttpResponse:
     actor = acting_user(request)
@@ -102,7 +112,7 @@ def contact_detail(request: HttpRequest, contact_id: int) -> HttpResponse:
     return render(request, "web/privacy/contact_detail.html", _contact_context(actor, contact))
 
 
-@member_required
+@allow(EDIT, ACCOUNT)
 @require_POST
 def contact_consent(request: HttpRequest, contact_id: int) -> HttpResponse:
     actor = acting_user(request)
@@ -129,7 +139,7 @@ def contact_consent(request: HttpRequest, contact_id: int) -> HttpResponse:
     return render(request, "web/privacy/contact_detail.html", context, status=400)
 
 
-@member_required
+@allow(EXPORT, PERSONAL_DATA)
 @require_GET
 def contact_subject_export(request: HttpRequest, contact_id: int) -> HttpResponse:
     """?format=json (default) downloads the file; ?format=html is the printable page."""
@@ -161,7 +171,7 @@ def contact_subject_export(request: HttpRequest, contact_id: int) -> HttpRespons
     return response
 
 
-@member_required
+@allow(ERASE, PERSONAL_DATA)
 @require_http_methods(["GET", "POST"])
 def contact_erase(request: HttpRequest, contact_id: int) -> HttpResponse:
     """The confirmation page (GET) and the erasure itself (POST)."""
@@ -191,14 +201,14 @@ def contact_erase(request: HttpRequest, contact_id: int) -> HttpResponse:
     )
 
 
-@member_required
+@allow(VIEW, DESTRUCTION_ACT)
 @require_GET
 def destruction_act_list(request: HttpRequest) -> HttpResponse:
     acts = selectors.destruction_acts(actor=acting_user(request))
     return render(request, "web/privacy/act_list.html", {"acts": acts})
 
 
-@member_required
+@allow(VIEW, DESTRUCTION_ACT)
 @require_GET
 def destruction_act(request: HttpRequest, act_id: int) -> HttpResponse:
     """The act, printable; ?lang=ru|en|fa picks the language of the act itself."""

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods
 
 from clientbase.access.models import User
+from clientbase.access.roles import ACCOUNT, ANALYZE, METRICS, VIEW
 from clientbase.accounts import selectors as account_selectors
 from clientbase.questionnaires.defaults import QuestionSpec
 from clientbase.questionnaires.models import Dimension, QuestionKind, Questionnaire
@@ -30,7 +31,7 @@ from clientbase.questionnaires.services import (
     save_question,
     update_questionnaire,
 )
-from clientbase.web.auth import member_required
+from clientbase.web.auth import allow
 from clientbase.web.views import acting_user
 
 
@@ -49,7 +50,7 @@ def _parse(rows: list[QuestionRow], data: Any) -> tuple[dict[int, float | None],
     return answers, errors
 
 
-@member_required
+@allow(VIEW, ACCOUNT)
 @require_http_methods(["GET", "POST"])
 def account_questionnaire(request: HttpRequest, account_id: int) -> HttpResponse:
     actor = acting_user(request)
@@ -103,7 +104,7 @@ def _number(raw: str) -> float | None:
         return math.nan
 
 
-@member_required
+@allow(ANALYZE, METRICS)
 @require_http_methods(["GET", "POST"])
 def questionnaire_edit(request: HttpRequest) -> HttpResponse:
     """The analysts' page: create the default questionnaire, move thresholds and weights, add

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from clientbase.access.roles import CREATE, DELETE, EDIT, SEGMENT, VIEW
 from clientbase.access.selectors import EXPORT, can
 from clientbase.accounts.selectors import AccountListQuery
 from clientbase.analytics.filters import (
@@ -50,7 +51,7 @@ from clientbase.analytics.segment_selectors import (
 from clientbase.analytics.segment_services import create_segment, delete_segment, update_segment
 from clientbase.exports.cells import csv_rows
 from clientbase.web import analytics_charts as charts
-from clientbase.web.auth import member_required
+from clientbase.web.auth import allow
 from clientbase.web.views import acting_user
 
 MAX_GROUPS = 10
@@ -241,7 +242,7 @@ def _save(request: HttpRequest, segment: Segment | None) -> HttpResponse:
     return redirect("web:segment_list")
 
 
-@member_required
+@allow(VIEW, SEGMENT)
 @require_GET
 def segment_list(request: HttpRequest) -> HttpResponse:
     actor = acting_user(request)
@@ -249,7 +250,7 @@ def segment_list(request: HttpRequest) -> HttpResponse:
     return render(request, "web/segments/list.html", {"rows": rows, "actor": actor})
 
 
-@member_required
+@allow(CREATE, SEGMENT)
 @require_http_methods(["GET", "POST"])
 def segment_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
@@ -257,7 +258,7 @@ def segment_new(request: HttpRequest) -> HttpResponse:
     return render(request, "web/segments/builder.html", _builder_context(request, Builder(), None))
 
 
-@member_required
+@allow(EDIT, SEGMENT)
 @require_http_methods(["GET", "POST"])
 def segment_edit(request: HttpRequest, segment_id: int) -> HttpResponse:
     actor = acting_user(request)
@@ -275,7 +276,7 @@ def segment_edit(request: HttpRequest, segment_id: int) -> HttpResponse:
     return render(request, "web/segments/builder.html", context)
 
 
-@member_required
+@allow(VIEW, SEGMENT)
 @require_POST
 def segment_builder(request: HttpRequest) -> HttpResponse:
     """The builder re-drawn after a row or group was added or removed (an htmx swap)."""
@@ -285,7 +286,7 @@ def segment_builder(request: HttpRequest) -> HttpResponse:
     return render(request, "web/segments/builder.html#conditions", context)
 
 
-@member_required
+@allow(VIEW, SEGMENT)
 @require_POST
 def segment_count(request: HttpRequest) -> HttpResponse:
     """The live count for the builder's current conditions (an htmx swap)."""
@@ -294,14 +295,14 @@ def segment_count(request: HttpRequest) -> HttpResponse:
     return render(request, "web/segments/builder.html#count", context)
 
 
-@member_required
+@allow(DELETE, SEGMENT)
 @require_POST
 def segment_delete(request: HttpRequest, segment_id: int) -> HttpResponse:
     delete_segment(actor=acting_user(request), segment_id=segment_id)
     return redirect("web:segment_list")
 
 
-@member_required
+@allow(VIEW, SEGMENT)
 @require_GET
 def segment_movements_page(request: HttpRequest) -> HttpResponse:
     actor = acting_user(request)

@@ -27,6 +27,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from clientbase.access.models import User
+from clientbase.access.routes import PUBLIC, access
 from clientbase.login import services
 from clientbase.login.selectors import (
     MAX_USERNAME,
@@ -78,6 +79,7 @@ def _page(request: HttpRequest, form: LoginForm, next_url: str, error: Any = Non
     return render(request, "web/login.html", {"form": form, "next": next_url, "error": error})
 
 
+@access(PUBLIC)
 @sensitive_post_parameters("password")
 @csrf_protect
 @never_cache
@@ -121,7 +123,7 @@ def login_view(request: HttpRequest) -> HttpResponseBase:
 
 def complete_login(request: HttpRequest, user: User, *, two_factor: bool) -> None:
     request.session.pop(PENDING, None)
-    auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    auth_login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
     services.record_login(user=user, ip=client_ip(request), two_factor=two_factor)
 
 
@@ -150,6 +152,7 @@ def pending_user(request: HttpRequest) -> tuple[User, str] | None:
     return user, str(pending.get("next", ""))
 
 
+@access(PUBLIC)
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponseRedirect:
     user = request.user

@@ -12,9 +12,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from clientbase.access.routes import AUTHENTICATED
 from clientbase.login.selectors import own_tokens
 from clientbase.login.token_services import create_token, revoke_token
-from clientbase.web.auth import member_required
+from clientbase.web.auth import allow
 from clientbase.web.views import acting_user
 
 
@@ -22,7 +23,7 @@ class TokenForm(forms.Form):
     name = forms.CharField(label=gettext_lazy("Name"), max_length=100)
 
 
-@member_required
+@allow(AUTHENTICATED)
 @never_cache
 @require_http_methods(["GET", "POST"])
 def token_list(request: HttpRequest) -> HttpResponse:
@@ -43,7 +44,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@member_required
+@allow(AUTHENTICATED)
 @require_POST
 def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     token = revoke_token(actor=acting_user(request), token_id=token_id)

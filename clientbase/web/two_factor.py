@@ -15,10 +15,11 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from clientbase.access.models import User
+from clientbase.access.routes import AUTHENTICATED, PUBLIC, access
 from clientbase.login import two_factor_services as tf
 from clientbase.login.selectors import has_two_factor, locked_until, two_factor_required
 from clientbase.login.services import record_second_factor_failure
-from clientbase.web.auth import member_required
+from clientbase.web.auth import allow
 from clientbase.web.signin import (
     LOCKED,
     PENDING,
@@ -48,6 +49,7 @@ def _back_to_login(request: HttpRequest, message: str | None = None) -> HttpResp
     return redirect("web:login")
 
 
+@access(PUBLIC)
 @sensitive_post_parameters("code")
 @never_cache
 @require_http_methods(["GET", "POST"])
@@ -71,6 +73,7 @@ def login_verify(request: HttpRequest) -> HttpResponseBase:
     return render(request, "web/login_verify.html", {"form": form, "error": error})
 
 
+@access(PUBLIC)
 @sensitive_post_parameters("code")
 @never_cache
 @require_http_methods(["GET", "POST"])
@@ -111,7 +114,7 @@ def login_enrol(request: HttpRequest) -> HttpResponseBase:
     )
 
 
-@member_required
+@allow(AUTHENTICATED)
 @sensitive_post_parameters("code")
 @never_cache
 @require_http_methods(["GET", "POST"])

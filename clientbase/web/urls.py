@@ -13,6 +13,7 @@ from clientbase.web import (
     playbooks,
     privacy,
     questionnaires,
+    roles,
     segments,
     signin,
     two_factor,
@@ -105,6 +106,15 @@ urlpatterns += [
         playbooks.playbook_tasks,
         name="playbook_tasks",
     ),
+]
+
+# Roles as data (issue 5): administrators only.
+urlpatterns += [
+    path("roles/", roles.role_list, name="role_list"),
+    path("roles/new/", roles.role_new, name="role_new"),
+    path("roles/holders/", roles.role_holders, name="role_holders"),
+    path("roles/<slug:key>/", roles.role_edit, name="role_edit"),
+    path("roles/<slug:key>/delete/", roles.role_delete, name="role_delete"),
 ]
 
 # Personal data (issue 5, privacy): contact page with consent, subject export, erasure, acts.

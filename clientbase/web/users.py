@@ -20,11 +20,11 @@ from clientbase.login.offboarding import Rule, offboard_user, plan_offboarding
 from clientbase.login.selectors import active_locks, username_key
 from clientbase.login.services import unlock
 from clientbase.login.two_factor_services import disable_two_factor
-from clientbase.web.auth import member_required
+from clientbase.web.auth import allow
 from clientbase.web.views import acting_user
 
 
-@member_required
+@allow(MANAGE, USERS)
 @require_GET
 def user_list(request: HttpRequest) -> HttpResponse:
     actor = acting_user(request)
@@ -46,7 +46,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
     return render(request, "web/users/list.html", {"people": people, "locks": locks})
 
 
-@member_required
+@allow(MANAGE, USERS)
 @require_POST
 def user_unlock(request: HttpRequest) -> HttpResponseBase:
     actor = acting_user(request)
@@ -76,7 +76,7 @@ class OffboardForm(forms.Form):
         )
 
 
-@member_required
+@allow(MANAGE, USERS)
 @require_http_methods(["GET", "POST"])
 def user_offboard(request: HttpRequest, user_id: int) -> HttpResponseBase:
     """GET with a rule shows the preview; POST carries it out."""
@@ -131,7 +131,7 @@ def user_offboard(request: HttpRequest, user_id: int) -> HttpResponseBase:
     return render(request, "web/users/offboard.html", context)
 
 
-@member_required
+@allow(MANAGE, USERS)
 @require_POST
 def user_two_factor_reset(request: HttpRequest, user_id: int) -> HttpResponseBase:
     """Turn a user's second factor off (a lost phone); they set it up again when they sign in."""

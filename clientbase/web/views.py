@@ -15,7 +15,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from clientbase.access.models import User
-from clientbase.access.selectors import EXPORT, can, company_settings
+from clientbase.access.roles import ACCOUNT, EXPORT, VIEW
+from clientbase.access.routes import AUTHENTICATED
+from clientbase.access.selectors import can, company_settings
 from clientbase.access.services import record_view, set_user_language
 from clientbase.accounts import selectors
 from clientbase.accounts.models import Account
@@ -24,7 +26,7 @@ from clientbase.exports.models import Export
 from clientbase.exports.services import request_account_export
 from clientbase.imports.selectors import provenance_of
 from clientbase.web.analytics_text import segments_card
-from clientbase.web.auth import is_htmx_swap, member_required
+from clientbase.web.auth import allow, is_htmx_swap
 from clientbase.web.forms import AccountListForm, LanguageForm
 from clientbase.web.presenters import client_clock, sort_columns, timeline_rows
 
@@ -37,12 +39,12 @@ def acting_user(request: HttpRequest) -> User:
     return user
 
 
-@member_required
+@allow(AUTHENTICATED)
 def home(request: HttpRequest) -> HttpResponse:
     return redirect("web:account_list")
 
 
-@member_required
+@allow(VIEW, ACCOUNT)
 @require_GET
 def account_list(request: HttpRequest) -> HttpResponse:
     from clientbase.web.segments import with_segment  # the segment pages import this module
@@ -77,7 +79,7 @@ def account_list(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@member_required
+@allow(EXPORT, ACCOUNT, enforce=False)
 @require_GET
 def account_export(request: HttpRequest) -> HttpResponseBase:
     """The filtered account list as a file, or, when it is large, a background export whose
@@ -100,7 +102,7 @@ def account_export(request: HttpRequest) -> HttpResponseBase:
     )
 
 
-@member_required
+@allow(VIEW, ACCOUNT)
 @require_GET
 def account_detail(request: HttpRequest, account_id: int) -> HttpResponse:
     actor = acting_user(request)
@@ -138,7 +140,7 @@ def account_context(actor: User, account: Account, **extra: Any) -> dict[str, An
     }
 
 
-@member_required
+@allow(AUTHENTICATED)
 @require_POST
 def set_language(request: HttpRequest) -> HttpResponse:
     form = LanguageForm(request.POST)

@@ -43,6 +43,7 @@ SAMPLE_ARGS.update(
 SAMPLE_ARGS["analytics_csv"] = ["rfm"]
 SAMPLE_ARGS.update({name: [1] for name in ("segment_edit", "segment_delete")})
 SAMPLE_ARGS.update({name: ["tier", "1a"] for name in ("playbook_edit", "playbook_tasks")})
+SAMPLE_ARGS.update({name: ["rep"] for name in ("role_edit", "role_delete")})
 SAMPLE_ARGS.update(
     {
         name: [1]
