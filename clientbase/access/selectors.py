@@ -106,6 +106,15 @@ ROLE_RIGHTS: dict[str, frozenset[tuple[str, str]]] = {
 }
 
 
+# Export control and anti-theft alerts (exportctl): who approves export requests and is alerted
+# (directors, admins), who edits row limits and alert settings (admins).
+_EXPORT_OVERSIGHT = frozenset({("approve", "export_requests"), ("review", "usage_alerts")})
+ROLE_RIGHTS[Role.DIRECTOR] = ROLE_RIGHTS[Role.DIRECTOR] | _EXPORT_OVERSIGHT
+ROLE_RIGHTS[Role.ADMIN] = (
+    ROLE_RIGHTS[Role.ADMIN] | _EXPORT_OVERSIGHT | {("manage", "export_policy")}
+)
+
+
 def can(user: object, action: str, object_type: str) -> bool:
     """Whether `user` holds the right to `action` on `object_type` (e.g. export accounts)."""
     if not isinstance(user, User) or not user.is_active:

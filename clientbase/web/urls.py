@@ -5,6 +5,7 @@ from django.urls import path
 from clientbase.web import (
     analytics,
     duplicates,
+    export_control,
     exports,
     imports,
     new_account,
@@ -87,4 +88,32 @@ urlpatterns += [
     path("segments/movements/", segments.segment_movements_page, name="segment_movements"),
     path("segments/<int:segment_id>/edit/", segments.segment_edit, name="segment_edit"),
     path("segments/<int:segment_id>/delete/", segments.segment_delete, name="segment_delete"),
+]
+
+# Export control and anti-theft alerts (issue 5, exportctl).
+urlpatterns += [
+    path("exports/requests/", export_control.export_requests, name="export_requests"),
+    path("exports/requests/new/", export_control.export_request_new, name="export_request_new"),
+    path(
+        "exports/requests/<int:request_id>/decide/",
+        export_control.export_request_decide,
+        name="export_request_decide",
+    ),
+    path(
+        "exports/requests/<int:request_id>/run/",
+        export_control.export_request_run,
+        name="export_request_run",
+    ),
+    path("exports/policy/", export_control.export_policy, name="export_policy"),
+    path("alerts/", export_control.usage_alerts, name="usage_alerts"),
+    path(
+        "alerts/users/<int:user_id>/suspend/", export_control.export_suspend, name="export_suspend"
+    ),
+    path("alerts/users/<int:user_id>/lift/", export_control.export_lift, name="export_lift"),
+    path("notifications/", export_control.notification_list, name="notification_list"),
+    path(
+        "notifications/<int:notification_id>/read/",
+        export_control.notification_read,
+        name="notification_read",
+    ),
 ]

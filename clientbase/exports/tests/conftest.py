@@ -15,6 +15,7 @@ import openpyxl
 import pytest
 
 from clientbase.access.models import AuditEvent
+from clientbase.exports.cells import is_watermark_row
 from clientbase.exports.models import Export
 from clientbase.exports.services import ExportResult, exports_dir
 
@@ -33,15 +34,22 @@ PAYLOADS = [
 
 
 def csv_rows(data: bytes) -> list[dict[str, str]]:
-    """The CSV's rows by header, after checking it is UTF-8 with a BOM."""
+    """The CSV's rows by header (without the watermark line that ends the file), after
+    checking it is UTF-8 with a BOM."""
     assert data.startswith(b"\xef\xbb\xbf")
-    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    *rows, last = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    assert is_watermark_row(last), last
+    header, *body = rows
+    return [dict(zip(header, row, strict=True)) for row in body]
 
 
 def xlsx_cells(data: bytes) -> list[list[Any]]:
-    """Every cell of the first sheet (openpyxl cells, header row first)."""
+    """Every cell of the first sheet below the watermark line (openpyxl cells, header row
+    first)."""
     workbook = openpyxl.load_workbook(io.BytesIO(data))
-    return [list(row) for row in workbook.worksheets[0].iter_rows()]
+    mark, *rows = [list(row) for row in workbook.worksheets[0].iter_rows()]
+    assert is_watermark_row([cell.value for cell in mark]), mark
+    return rows
 
 
 def xlsx_rows(data: bytes) -> list[dict[str, Any]]:
