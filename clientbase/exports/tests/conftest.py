@@ -92,3 +92,19 @@ def export_file(export: Export) -> bytes:
 
 def rows_of(data: bytes, fmt: str) -> list[dict[str, Any]]:
     return csv_rows(data) if fmt == "csv" else xlsx_rows(data)
+
+
+@pytest.fixture
+def admin(db: None) -> Any:
+    from clientbase.access.models import Role
+    from clientbase.access.services import create_user
+
+    return create_user(actor=None, username="admin", password=None, role=Role.ADMIN)
+
+
+@pytest.fixture
+def tight_limits(db: None) -> Any:
+    """Team leads (who hold the export right) may export 3 rows at a time, 5 a day."""
+    from clientbase.exports.models import ExportPolicy
+
+    return ExportPolicy.objects.create(role="team_lead", max_rows_per_export=3, max_rows_per_day=5)
