@@ -66,7 +66,8 @@ def test_an_approved_export_runs_once_then_never_again(lead: User, director: Use
     assert sorted(row["display_name"] for row in rows) == [f"Steel {n}" for n in range(4)]
     approval.refresh_from_db()
     assert approval.status == RequestStatus.USED
-    assert approval.export is not None and approval.export.row_count == 4
+    assert approval.export is not None
+    assert approval.export.row_count == 4
     [event] = export_events()
     assert event.changes["approval"] == approval.pk
     assert [e.action for e in export_events("export.approve")] == ["export.approve"]

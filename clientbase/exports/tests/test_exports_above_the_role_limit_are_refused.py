@@ -67,7 +67,8 @@ def test_the_web_button_sends_the_user_to_the_approval_request(
     response = client.get(reverse("web:account_export"), {"fmt": "xlsx", "q": "steel"})
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("web:export_request_new"))
-    assert "q=steel" in response["Location"] and "fmt=xlsx" in response["Location"]
+    assert "q=steel" in response["Location"]
+    assert "fmt=xlsx" in response["Location"]
     assert "Content-Disposition" not in response
     assert not Export.objects.exists()
     page = client.get(response["Location"])

@@ -1,0 +1,69 @@
+"""Each user's day is counted by kind, without the audit trail: account pages viewed, rows
+exported, API reads. Failed and anonymous requests count for nobody."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from clientbase.access.models import User
+from clientbase.accounts.models import Account
+from clientbase.accounts.selectors import AccountListQuery
+from clientbase.exports.services import export_accounts
+from clientbase.usage.models import UsageDay, UsageKind
+
+pytestmark = pytest.mark.django_db
+
+
+def today(user: User, kind: str) -> int:
+    row = UsageDay.objects.filter(user=user, kind=kind, day=timezone.localdate()).first()
+    return row.count if row else 0
+
+
+def test_each_account_page_view_counts_once(
+    client: Client, owner: User, outsider: User, make_account: Callable[..., Account]
+) -> None:
+    mine = make_account(owner=owner)
+    theirs = make_account(owner=outsider)
+    client.force_login(owner)
+    for _ in range(3):
+        assert client.get(reverse("web:account_detail", args=[mine.pk])).status_code == 200
+    assert client.get(reverse("web:account_detail", args=[theirs.pk])).status_code == 404
+    assert client.get(reverse("web:account_list")).status_code == 200
+    assert today(owner, UsageKind.VIEWS) == 3
+    assert today(outsider, UsageKind.VIEWS) == 0
+
+
+def test_api_reads_count_per_request(
+    client: Client, owner: User, make_account: Callable[..., Account]
+) -> None:
+    account = make_account(owner=owner)
+    client.force_login(owner)
+    assert client.get("/api/v1/accounts").status_code == 200
+    assert client.get(f"/api/v1/accounts/{account.pk}").status_code == 200
+    assert client.get("/api/v1/accounts/999999").status_code == 404
+    assert today(owner, UsageKind.API_READS) == 2
+    assert today(owner, UsageKind.VIEWS) == 0
+
+
+def test_exported_rows_count_by_the_row(
+    director: User, make_account: Callable[..., Account]
+) -> None:
+    for _ in range(4):
+        make_account()
+    export_accounts(actor=director, query=AccountListQuery(), fmt="csv").file.close()
+    export_accounts(actor=director, query=AccountListQuery(), fmt="xlsx").file.close()
+    assert today(director, UsageKind.EXPORT_ROWS) == 8
+
+
+def test_an_anonymous_visitor_counts_for_nobody(
+    client: Client, owner: User, make_account: Callable[..., Account]
+) -> None:
+    account = make_account(owner=owner)
+    assert client.get(reverse("web:account_detail", args=[account.pk])).status_code == 302
+    assert client.get("/api/v1/accounts").status_code == 401
+    assert not UsageDay.objects.exists()
