@@ -30,6 +30,11 @@ PAYLOADS = [
     "\n=1",
     '=HYPERLINK("http://x")',
     "\x01=1",
+    " +1",
+    "\t@SUM(A1)",
+    "\x1b-1",
+    "\u00a0=1",
+    "\r\n=cmd|' /C calc'!A0",
 ]
 
 
