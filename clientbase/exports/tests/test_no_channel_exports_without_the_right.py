@@ -28,9 +28,7 @@ def secret(owner: User, make_account: Callable[..., Account]) -> Account:
 
 
 @pytest.mark.usefixtures("secret")
-def test_every_channel_gives_a_user_without_the_right_no_rows(
-    client: Client, owner: User
-) -> None:
+def test_every_channel_gives_a_user_without_the_right_no_rows(client: Client, owner: User) -> None:
     with pytest.raises(PermissionDenied):
         export_accounts(actor=owner, query=AccountListQuery(), fmt="csv")
     client.force_login(owner)
