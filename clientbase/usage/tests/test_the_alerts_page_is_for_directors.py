@@ -54,3 +54,20 @@ def test_a_notification_never_sends_the_reader_off_site(client: Client, owner: U
     client.force_login(owner)
     response = client.post(reverse("web:notification_read", args=[note.pk]))
     assert response["Location"] == reverse("web:notification_list")
+
+
+@pytest.mark.parametrize(
+    ("language", "title"), [("ru", "Необычная активность"), ("fa", "فعالیت غیرعادی")]
+)
+def test_the_alerts_page_and_the_alert_speak_the_directors_language(
+    client: Client, director: User, owner: User, language: str, title: str
+) -> None:
+    director.language = language
+    director.save()
+    count_usage(user=owner, kind=UsageKind.VIEWS, amount=500)
+    [note] = Notification.objects.filter(recipient=director)
+    assert note.title.startswith(title)
+    client.force_login(director)
+    page = client.get(reverse("web:usage_alerts")).content.decode()
+    assert title in page
+    assert ('dir="rtl"' in page) == (language == "fa")
