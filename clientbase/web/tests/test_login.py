@@ -37,6 +37,18 @@ SAMPLE_ARGS.update(
 )
 SAMPLE_ARGS["analytics_csv"] = ["rfm"]
 SAMPLE_ARGS.update({name: [1] for name in ("segment_edit", "segment_delete")})
+SAMPLE_ARGS.update(
+    {
+        name: [1]
+        for name in (
+            "export_request_decide",
+            "export_request_run",
+            "export_suspend",
+            "export_lift",
+            "notification_read",
+        )
+    }
+)
 
 
 def test_the_login_page_asks_for_a_username_and_password(client: Client) -> None:
