@@ -141,7 +141,8 @@ def _raise_alert(*, user: User, kind: str, day: date, count: int) -> UsageAlert 
             "suspended": config.suspend_exports,
         },
     )
-    reviewers = alert_reviewers()
+    # Whoever is alerted about, a director included, is not among those told.
+    reviewers = [r for r in alert_reviewers() if r.pk != user.pk]
     link = reverse("web:usage_alerts")
     for reviewer in reviewers:
         with translation.override(reviewer.language or None):

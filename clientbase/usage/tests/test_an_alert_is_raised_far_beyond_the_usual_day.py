@@ -139,3 +139,14 @@ def test_an_admin_changing_the_settings_applies_to_today_at_once(
         suspend_exports_on_alert=False,
     )
     assert count_usage(user=owner, kind=UsageKind.VIEWS) is not None  # threshold now 80
+
+
+def test_a_directors_own_alert_goes_to_the_others(
+    director: User, settings_row: AlertSettings
+) -> None:
+    from clientbase.access.models import Role
+    from clientbase.access.services import create_user
+
+    other = create_user(actor=None, username="other", password=None, role=Role.DIRECTOR)
+    assert count_usage(user=director, kind=UsageKind.VIEWS, amount=100) is not None
+    assert [n.recipient for n in Notification.objects.all()] == [other]
