@@ -18,10 +18,10 @@ from django.urls import reverse
 
 from clientbase.access.models import User
 from clientbase.accounts.models import Account
-from clientbase.exports.cells import is_watermark_row
 from clientbase.analytics.models import Segment
 from clientbase.analytics.segment_services import create_segment, snapshot_memberships
 from clientbase.analytics.tests.segment_fixtures import finished_run
+from clientbase.exports.cells import is_watermark_row
 
 from .conftest import text_of
 
