@@ -65,6 +65,8 @@ IMPORT_UPLOAD_MAX_BYTES = env_int("CLIENTBASE_IMPORT_UPLOAD_MAX_BYTES", 200 * 10
 # ones download at once. Finished files are deleted after the retention period.
 EXPORT_BACKGROUND_ROWS = env_int("CLIENTBASE_EXPORT_BACKGROUND_ROWS", 20_000, minimum=0)
 EXPORT_RETENTION_HOURS = env_int("CLIENTBASE_EXPORT_RETENTION_HOURS", 72, minimum=1)
+# An approved export request above the role's limits can be run (once) for this long.
+EXPORT_APPROVAL_VALID_HOURS = env_int("CLIENTBASE_EXPORT_APPROVAL_VALID_HOURS", 72, minimum=1)
 # Anti-theft alerts go to directors by e-mail too (issue 5); tests use the locmem backend.
 _EMAIL_BACKEND = env_str("CLIENTBASE_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 _SMTP_OPTIONS = {

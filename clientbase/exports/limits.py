@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, F, Sum, When
 from django.utils import timezone
@@ -107,8 +108,14 @@ def all_limits() -> list[Limits]:
     return result
 
 
+def today() -> date:
+    """The day that limits and usage counters count in: the UTC day, the same for the web
+    (where the user's own zone is active), the API and the worker."""
+    return timezone.now().astimezone(UTC).date()
+
+
 def start_of_today() -> datetime:
-    return timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
+    return datetime.combine(today(), time.min, tzinfo=UTC)
 
 
 def rows_exported_today(user: User, *, exclude_export_id: int | None = None) -> int:
@@ -151,10 +158,16 @@ def check_not_suspended(user: User) -> None:
         )
 
 
+def approvals_valid_since() -> datetime:
+    """Approvals decided before this moment have expired (settings.EXPORT_APPROVAL_VALID_HOURS)."""
+    return timezone.now() - timedelta(hours=int(settings.EXPORT_APPROVAL_VALID_HOURS))
+
+
 def matching_approval(
     *, actor: User, object_type: str, filter_: dict[str, str], fmt: str, rows: int
 ) -> ExportRequest | None:
-    """An approved, unused request of `actor` for exactly this export, covering `rows`."""
+    """An approved, unused, unexpired request of `actor` for exactly this export, covering
+    `rows`."""
     return (
         ExportRequest.objects.filter(
             requested_by=actor,
@@ -162,6 +175,7 @@ def matching_approval(
             filter=filter_,
             fmt=fmt,
             status=RequestStatus.APPROVED,
+            decided_at__gte=approvals_valid_since(),
             estimated_rows__gte=rows,
         )
         .order_by("id")

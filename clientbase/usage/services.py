@@ -23,7 +23,7 @@ from clientbase.access.models import User
 from clientbase.access.selectors import require
 from clientbase.access.services import record_audit
 from clientbase.exports.control_services import suspend_exports
-from clientbase.exports.limits import EXPORT_POLICY, MANAGE, limits_for
+from clientbase.exports.limits import EXPORT_POLICY, MANAGE, limits_for, today
 from clientbase.notifications.services import notify
 from clientbase.usage.models import AlertSettings, UsageAlert, UsageDay, UsageKind
 from clientbase.usage.selectors import alert_reviewers, alert_settings
@@ -77,7 +77,7 @@ def count_usage(*, user: User, kind: str, amount: int = 1) -> UsageAlert | None:
     when the count reaches the day's threshold. Returns the alert raised, if any."""
     if amount <= 0 or not user.pk:
         return None
-    day = timezone.localdate()
+    day = today()
     with transaction.atomic():
         row = _increment(user.pk, kind, day, amount)
         if row is None:
@@ -233,7 +233,7 @@ def update_alert_settings(
             obj=config,
             changes={k: [before[k], after[k]] for k in after if before[k] != after[k]},
         )
-        for usage in UsageDay.objects.filter(day=timezone.localdate()).select_related("user"):
+        for usage in UsageDay.objects.filter(day=today()).select_related("user"):
             usage.threshold = threshold_for(
                 user=usage.user, kind=usage.kind, baseline=usage.baseline, config=config
             )

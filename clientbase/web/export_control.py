@@ -35,6 +35,7 @@ from clientbase.exports.limits import (
     USAGE_ALERTS,
     ExportLimitExceeded,
     all_limits,
+    approvals_valid_since,
     check_not_suspended,
     limits_for,
     rows_exported_today,
@@ -117,7 +118,13 @@ def export_requests(request: HttpRequest) -> HttpResponse:
         )
         pending = list(others.filter(status=RequestStatus.PENDING).order_by("id")[:100])
         decided = list(others.exclude(status=RequestStatus.PENDING).order_by("-id")[:30])
-    context = {"own": own, "pending": pending, "decided": decided, "approver": approver}
+    context = {
+        "own": own,
+        "pending": pending,
+        "decided": decided,
+        "approver": approver,
+        "valid_since": approvals_valid_since(),
+    }
     return render(request, "web/exports/requests.html", context)
 
 
@@ -156,6 +163,9 @@ def export_request_run(request: HttpRequest, request_id: int) -> HttpResponseBas
         raise Http404("No such export request")
     if approval.status != RequestStatus.APPROVED:
         messages.error(request, _("This request is not approved, or it has already been used."))
+        return redirect("web:export_requests")
+    if approval.decided_at is None or approval.decided_at < approvals_valid_since():
+        messages.error(request, _("This approval has expired: file a new request."))
         return redirect("web:export_requests")
     try:
         result = request_account_export(

@@ -4,7 +4,9 @@ is told in-app and can run exactly that export, once. Every step is audited."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -218,3 +220,19 @@ def test_a_background_export_uses_its_approval_when_queued(
 def test_another_users_request_is_a_404_for_the_decider_too(director: User) -> None:
     with pytest.raises(Http404):
         decide_export_request(actor=director, request_id=999, approve=True)
+
+
+@pytest.mark.usefixtures("steel")
+def test_an_approval_expires(client: Client, lead: User, director: User, settings: Any) -> None:
+    settings.EXPORT_APPROVAL_VALID_HOURS = 72
+    approval = _approved(lead, director)
+    ExportRequest.objects.filter(pk=approval.pk).update(
+        decided_at=approval.decided_at - timedelta(hours=73)  # type: ignore[operator]
+    )
+    with pytest.raises(ExportLimitExceeded):
+        export_accounts(actor=lead, query=STEEL, fmt="csv")
+    client.force_login(lead)
+    assert b"Expired" in client.get(reverse("web:export_requests")).content
+    response = client.post(reverse("web:export_request_run", args=[approval.pk]))
+    assert response.status_code == 302
+    assert not Export.objects.exists()

@@ -6,16 +6,16 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.utils import timezone
 
 from clientbase.access.models import User
+from clientbase.exports.limits import today as usage_day
 from clientbase.exports.tests.conftest import background, queued_only  # noqa: F401 - fixtures
 from clientbase.usage.models import AlertSettings, UsageDay
 
 
 def history(user: User, kind: str, counts: list[int]) -> None:
     """`user`'s counts of `kind` on the days before today (yesterday first)."""
-    today = timezone.localdate()
+    today = usage_day()
     for back, count in enumerate(counts, start=1):
         UsageDay.objects.create(user=user, kind=kind, day=today - timedelta(days=back), count=count)
 

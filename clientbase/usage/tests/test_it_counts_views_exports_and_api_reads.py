@@ -8,19 +8,19 @@ from collections.abc import Callable
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
 from clientbase.access.models import User
 from clientbase.accounts.models import Account
 from clientbase.accounts.selectors import AccountListQuery
+from clientbase.exports.limits import today as usage_day
 from clientbase.exports.services import export_accounts
 from clientbase.usage.models import UsageDay, UsageKind
 
 pytestmark = pytest.mark.django_db
 
 
-def today(user: User, kind: str) -> int:
-    row = UsageDay.objects.filter(user=user, kind=kind, day=timezone.localdate()).first()
+def counted(user: User, kind: str) -> int:
+    row = UsageDay.objects.filter(user=user, kind=kind, day=usage_day()).first()
     return row.count if row else 0
 
 
@@ -34,8 +34,8 @@ def test_each_account_page_view_counts_once(
         assert client.get(reverse("web:account_detail", args=[mine.pk])).status_code == 200
     assert client.get(reverse("web:account_detail", args=[theirs.pk])).status_code == 404
     assert client.get(reverse("web:account_list")).status_code == 200
-    assert today(owner, UsageKind.VIEWS) == 3
-    assert today(outsider, UsageKind.VIEWS) == 0
+    assert counted(owner, UsageKind.VIEWS) == 3
+    assert counted(outsider, UsageKind.VIEWS) == 0
 
 
 def test_api_reads_count_per_request(
@@ -46,8 +46,8 @@ def test_api_reads_count_per_request(
     assert client.get("/api/v1/accounts").status_code == 200
     assert client.get(f"/api/v1/accounts/{account.pk}").status_code == 200
     assert client.get("/api/v1/accounts/999999").status_code == 404
-    assert today(owner, UsageKind.API_READS) == 2
-    assert today(owner, UsageKind.VIEWS) == 0
+    assert counted(owner, UsageKind.API_READS) == 2
+    assert counted(owner, UsageKind.VIEWS) == 0
 
 
 def test_exported_rows_count_by_the_row(
@@ -57,7 +57,7 @@ def test_exported_rows_count_by_the_row(
         make_account()
     export_accounts(actor=director, query=AccountListQuery(), fmt="csv").file.close()
     export_accounts(actor=director, query=AccountListQuery(), fmt="xlsx").file.close()
-    assert today(director, UsageKind.EXPORT_ROWS) == 8
+    assert counted(director, UsageKind.EXPORT_ROWS) == 8
 
 
 def test_an_anonymous_visitor_counts_for_nobody(
