@@ -504,7 +504,18 @@ def open_export_file(*, actor: User, export: Export) -> ExportResult:
                 changes={"download": True, "format": export.fmt},
             )
         require(actor, EXPORT, export.object_type)
-    check_not_suspended(actor)
+    try:
+        check_not_suspended(actor)
+    except ExportSuspended:
+        with transaction.atomic():
+            record_audit(
+                actor=actor,
+                action="export.denied",
+                object_type=OBJECT_TYPE,
+                object_id=str(export.pk),
+                changes={"download": True, "format": export.fmt, "suspended": True},
+            )
+        raise
     path = exports_dir() / export.file_path
     if export.status != ExportStatus.DONE or not export.file_path or not path.is_file():
         raise FileNotFoundError(export.file_path)

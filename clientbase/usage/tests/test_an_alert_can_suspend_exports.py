@@ -119,3 +119,24 @@ def test_a_director_suspends_by_hand(client: Client, lead: User, director: User)
 def test_a_suspended_user_cannot_file_requests(suspended_lead: User, client: Client) -> Any:
     client.force_login(suspended_lead)
     assert client.get(reverse("web:export_request_new")).status_code == 403
+
+
+def test_a_finished_file_cannot_be_downloaded_while_suspended(
+    client: Client,
+    lead: User,
+    director: User,
+    make_account: Callable[..., Account],
+    background: Path,
+) -> None:
+    for _ in range(3):
+        make_account(owner=lead)
+    export = request_account_export(actor=lead, query=AccountListQuery(), fmt="csv")
+    assert isinstance(export, Export)
+    suspend_exports(actor=director, user=lead, reason="Leaving next week")
+    client.force_login(lead)
+    response = client.get(reverse("web:export_download", args=[export.pk]))
+    assert response.status_code == 403
+    assert "Content-Disposition" not in response
+    denied = AuditEvent.objects.get(action="export.denied")
+    assert denied.changes["suspended"] is True
+    assert not AuditEvent.objects.filter(action="export.download").exists()
