@@ -67,3 +67,22 @@ def test_an_anonymous_visitor_counts_for_nobody(
     assert client.get(reverse("web:account_detail", args=[account.pk])).status_code == 302
     assert client.get("/api/v1/accounts").status_code == 401
     assert not UsageDay.objects.exists()
+
+
+def test_counting_a_view_costs_one_query_once_the_days_row_exists(
+    client: Client, owner: User, make_account: Callable[..., Account]
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    account = make_account(owner=owner)
+    client.force_login(owner)
+    url = reverse("web:account_detail", args=[account.pk])
+    client.get(url)  # the day's row is created (with the usual day) on the first view
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    usage = [q["sql"] for q in captured.captured_queries if "usage_usageday" in q["sql"]]
+    assert len(usage) == 1
+    assert usage[0].startswith("UPDATE")
+    assert counted(owner, UsageKind.VIEWS) == 2
