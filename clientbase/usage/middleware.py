@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 
 from clientbase.access.models import User
@@ -13,6 +15,7 @@ from clientbase.usage.services import count_usage
 # Pages that show one client record (the account page; more as record pages are added).
 RECORD_VIEWS = frozenset({"web:account_detail"})
 API_NAMESPACE = "api"
+log = logging.getLogger(__name__)
 
 
 def usage_kind(request: HttpRequest, response: HttpResponse) -> str | None:
@@ -41,5 +44,10 @@ class UsageCountingMiddleware:
             if not isinstance(user, User):
                 user = getattr(request, "user", None)
             if isinstance(user, User) and user.is_authenticated:
-                count_usage(user=user, kind=kind)
+                try:
+                    count_usage(user=user, kind=kind)
+                except DatabaseError:
+                    # The page is already rendered: a busy database must not turn it into an
+                    # error. The miss is logged (loudly: the counters are a security control).
+                    log.exception("usage of user %s (%s) not counted", user.pk, kind)
         return response

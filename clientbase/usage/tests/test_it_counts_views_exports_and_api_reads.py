@@ -86,3 +86,24 @@ def test_counting_a_view_costs_one_query_once_the_days_row_exists(
     assert len(usage) == 1
     assert usage[0].startswith("UPDATE")
     assert counted(owner, UsageKind.VIEWS) == 2
+
+
+def test_a_counter_the_database_refuses_does_not_break_the_page(
+    client: Client,
+    owner: User,
+    make_account: Callable[..., Account],
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from django.db import OperationalError
+
+    from clientbase.usage import middleware
+
+    def locked(**_: object) -> None:
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(middleware, "count_usage", locked)
+    account = make_account(owner=owner)
+    client.force_login(owner)
+    assert client.get(reverse("web:account_detail", args=[account.pk])).status_code == 200
+    assert "not counted" in caplog.text
