@@ -45,7 +45,7 @@ class Export(models.Model):
     file_size = models.BigIntegerField(default=0)
     message = models.TextField(blank=True, default="")
     # The line written into the file naming who exported it and when (issue 5).
-    watermark = models.CharField(_("watermark"), max_length=300, blank=True, default="")
+    watermark = models.TextField(_("watermark"), blank=True, default="")
 
     class Meta:
         verbose_name = _("export")

@@ -82,3 +82,16 @@ def test_a_name_with_markup_and_ampersands_stays_text(
     assert "Tom & <b>Jerry</b>" in str(sheet["A1"].value)
     # In header codes "&" starts a command, so a literal one is doubled (Excel prints one).
     assert sheet.oddHeader.center.text.replace("&&", "&") == sheet["A1"].value
+
+
+def test_the_longest_names_fit(director: User, make_account: Callable[..., Account]) -> None:
+    director.first_name, director.last_name = "Ф" * 150, "ش" * 150
+    director.save()
+    make_account()
+    assert is_watermark_row(xlsx_first_row(_export(director, "xlsx")))
+    assert len(Export.objects.get().watermark) > 300
+
+
+def xlsx_first_row(data: bytes) -> list[object]:
+    sheet = openpyxl.load_workbook(io.BytesIO(data)).worksheets[0]
+    return [cell.value for cell in next(sheet.iter_rows(max_row=1))]
