@@ -281,6 +281,10 @@ def build_parser() -> argparse.ArgumentParser:
     from clientbase.analytics.commands import add_analytics_parsers
 
     add_analytics_parsers(commands)
+
+    from clientbase.privacy.commands import add_privacy_parser
+
+    add_privacy_parser(commands)
     return parser
 
 

@@ -21,6 +21,10 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
+# The __Host- prefix makes browsers refuse the cookie unless it is Secure, for this exact host
+# and path /: a sibling subdomain cannot plant or overwrite it.
+SESSION_COOKIE_NAME = "__Host-clientbase-session"
+CSRF_COOKIE_NAME = "__Host-clientbase-csrf"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "clientbase.identity",
     "clientbase.analytics",
     "clientbase.questionnaires",
+    "clientbase.privacy",
+    "clientbase.login",
     "clientbase.notifications",
     "clientbase.usage",
     "clientbase.web",
@@ -180,10 +182,28 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Offline: zxcvbn's list of passwords seen in breaches, also with digits/symbols stripped.
+    {"NAME": "clientbase.login.passwords.BreachedPasswordValidator"},
 ]
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = env_int("CLIENTBASE_SESSION_HOURS", 12, minimum=1) * 3600
+
+# --- Signing in (clientbase.login) ----------------------------------------------------------
+# Brute force: this many failures for one typed username (real or not), or from one address,
+# lock that key; each lock lasts twice the one before, from BASE up to MAX seconds. Failures
+# older than the window are forgotten. An administrator can lift a lock on the users page.
+LOGIN_LOCKOUT_USERNAME_FAILURES = env_int("CLIENTBASE_LOCKOUT_USERNAME_FAILURES", 5, minimum=1)
+LOGIN_LOCKOUT_IP_FAILURES = env_int("CLIENTBASE_LOCKOUT_IP_FAILURES", 50, minimum=1)
+LOGIN_LOCKOUT_BASE_SECONDS = env_int("CLIENTBASE_LOCKOUT_BASE_SECONDS", 60, minimum=1)
+LOGIN_LOCKOUT_MAX_SECONDS = env_int("CLIENTBASE_LOCKOUT_MAX_SECONDS", 24 * 3600, minimum=1)
+LOGIN_FAILURE_WINDOW_SECONDS = env_int("CLIENTBASE_LOGIN_FAILURE_WINDOW_SECONDS", 3600, minimum=1)
+# Behind a reverse proxy, the request header carrying the client address (e.g.
+# HTTP_X_REAL_IP, set by the proxy); empty means REMOTE_ADDR.
+LOGIN_CLIENT_IP_HEADER = env_str("CLIENTBASE_CLIENT_IP_HEADER", "")
+# Role keys (User.role) whose users must use TOTP two-factor sign-in; they enrol at next login.
+TWO_FACTOR_REQUIRED_ROLES = env_list("CLIENTBASE_2FA_REQUIRED_ROLES", [])
 
 # --- Internationalisation --------------------------------------------------------------------
 LANGUAGE_CODE = env_choice("CLIENTBASE_DEFAULT_LANGUAGE", "en", ("en", "ru", "fa"))

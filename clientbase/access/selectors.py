@@ -105,6 +105,23 @@ ROLE_RIGHTS: dict[str, frozenset[tuple[str, str]]] = {
     Role.AUDITOR: frozenset(),
 }
 
+# People management (lift sign-in locks, offboard a user): administrators and sales directors.
+MANAGE = "manage"
+USERS = "users"
+for _role in (Role.ADMIN, Role.DIRECTOR):
+    ROLE_RIGHTS[_role] = ROLE_RIGHTS[_role] | {(MANAGE, USERS)}
+
+
+# Personal-data rights (privacy): the subject access export and erasure for administrators
+# and sales directors (acting as the data protection officer); the destruction log also for
+# auditors.
+_PRIVACY_OFFICER = frozenset(
+    {("export", "personal_data"), ("erase", "personal_data"), ("view", "destruction_act")}
+)
+for _role in (Role.ADMIN, Role.DIRECTOR):
+    ROLE_RIGHTS[_role] = ROLE_RIGHTS[_role] | _PRIVACY_OFFICER
+ROLE_RIGHTS[Role.AUDITOR] = ROLE_RIGHTS[Role.AUDITOR] | {("view", "destruction_act")}
+
 
 # Export control and anti-theft alerts (exportctl): who approves export requests and is alerted
 # (directors, admins), who edits row limits and alert settings (admins).

@@ -267,6 +267,24 @@ class Consent(models.Model):
     at = models.DateTimeField(_("at"))
     channel = models.CharField(_("channel"), max_length=40, blank=True, default="")
     text_version = models.CharField(_("text version"), max_length=40, blank=True, default="")
+    # The exact wording agreed to (privacy.ConsentText), its language, and who recorded it.
+    language = models.CharField(_("language"), max_length=5, blank=True, default="")
+    consent_text = models.ForeignKey(
+        "privacy.ConsentText",
+        verbose_name=_("consent text"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("consent")

@@ -24,6 +24,8 @@ from clientbase.accounts.models import (
 from clientbase.accounts.selectors import require_workable_account
 from clientbase.core.text import e164, fold
 from clientbase.identity.name_index import refresh_name_keys
+from clientbase.privacy.sealing import seal_personal
+from clientbase.privacy.selectors import erased_external_ids
 
 __all__ = ["merge_accounts", "undo_merge"]  # merging lives in its own module (size)
 
@@ -197,7 +199,11 @@ def create_contact(
             actor=actor,
             action="contact.create",
             obj=contact,
-            changes={"full_name": full_name, "account": account.pk if account else None},
+            # The name goes in sealed with the person's key: erasure shreds the key.
+            changes=seal_personal(
+                contact_id=contact.pk,
+                changes={"full_name": full_name, "account": account.pk if account else None},
+            ),
         )
     return contact
 
@@ -298,12 +304,18 @@ def import_contacts(
     def prepare(contact: Contact) -> None:
         contact.search_name = fold(contact.full_name)[:200]
 
+    # A person whose data was erased is not brought back by re-importing the source's row.
+    erased = erased_external_ids(
+        source_system=source_system, external_ids=[str(r["external_id"]) for r in records]
+    )
+    kept = [r for r in records if str(r["external_id"]) not in erased]
     outcome, _by_id = upsert_by_provenance(
         Contact,
         source_system=source_system,
         batch_id=batch_id,
-        records=records,
+        records=kept,
         prepare=prepare,
         also=("search_name",),
     )
+    outcome.unchanged += len(records) - len(kept)
     return outcome

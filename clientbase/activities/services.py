@@ -15,7 +15,17 @@ from clientbase.access.services import record_audit
 from clientbase.accounts.models import Account, Contact
 from clientbase.accounts.selectors import require_workable_account
 from clientbase.activities.models import Activity, ActivityKind, ActivityStatus
+from clientbase.privacy.sealing import seal_personal
 from clientbase.sales.models import Deal
+
+
+def _about(contact: Contact | int | None, changes: dict[str, Any]) -> dict[str, Any]:
+    """An activity with a person talks about them: its subject and outcome go into the audit
+    sealed with the person's key (erasure shreds it)."""
+    if contact is None:
+        return changes
+    contact_id = contact if isinstance(contact, int) else contact.pk
+    return seal_personal(contact_id=contact_id, changes=changes, fields=("subject", "outcome"))
 
 
 def plan_activity(
@@ -51,7 +61,10 @@ def plan_activity(
             actor=actor,
             action="activity.create",
             obj=activity,
-            changes={"kind": kind, "subject": subject, "account": account.pk if account else None},
+            changes=_about(
+                contact,
+                {"kind": kind, "subject": subject, "account": account.pk if account else None},
+            ),
         )
     return activity
 
@@ -70,7 +83,10 @@ def complete_activity(*, actor: User | None, activity: Activity, outcome: str = 
         locked.outcome = outcome
         locked.save(update_fields=["status", "done_at", "outcome", "updated_at"])
         record_audit(
-            actor=actor, action="activity.complete", obj=locked, changes={"outcome": outcome}
+            actor=actor,
+            action="activity.complete",
+            obj=locked,
+            changes=_about(locked.contact_id, {"outcome": outcome}),
         )
     return locked
 

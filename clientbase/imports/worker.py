@@ -42,10 +42,12 @@ def _schedule_loop() -> None:
     from django.utils import timezone
 
     from clientbase.analytics.tasks import request_scheduled_run
+    from clientbase.privacy.retention import run_if_due
 
     while True:
         try:
             request_scheduled_run(now=timezone.now(), every_hours=settings.METRICS_EVERY_HOURS)
+            run_if_due(now=timezone.now())  # the personal-data retention run, once a day
         except DatabaseError:
             connection.close()  # a busy or restarted database: try again next minute
         time.sleep(60)

@@ -16,6 +16,7 @@ from clientbase.access.services import record_audit
 from clientbase.accounts.models import Account, Contact
 from clientbase.accounts.selectors import require_workable_account
 from clientbase.catalog.models import Product
+from clientbase.privacy.sealing import seal_personal
 from clientbase.sales.models import (
     Deal,
     DealStageChange,
@@ -131,7 +132,16 @@ def open_deal(
             actor=actor,
             action="deal.create",
             obj=deal,
-            changes={"title": title, "account": account.pk, "amount": str(amount)},
+            # A deal with a person may be named after them: the title is sealed with their key.
+            changes=(
+                seal_personal(
+                    contact_id=contact.pk,
+                    changes={"title": title, "account": account.pk, "amount": str(amount)},
+                    fields=("title",),
+                )
+                if contact is not None
+                else {"title": title, "account": account.pk, "amount": str(amount)}
+            ),
         )
     return deal
 

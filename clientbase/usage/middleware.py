@@ -12,8 +12,8 @@ from clientbase.access.models import User
 from clientbase.usage.models import UsageKind
 from clientbase.usage.services import count_usage
 
-# Pages that show one client record (the account page; more as record pages are added).
-RECORD_VIEWS = frozenset({"web:account_detail"})
+# Pages that show one client record (more as record pages are added).
+RECORD_VIEWS = frozenset({"web:account_detail", "web:contact_detail"})
 API_NAMESPACE = "api"
 log = logging.getLogger(__name__)
 

@@ -10,16 +10,21 @@ from clientbase.web import (
     imports,
     new_account,
     parked,
+    privacy,
     questionnaires,
     segments,
+    signin,
+    two_factor,
+    users,
     views,
 )
+from clientbase.web import tokens as token_pages
 
 app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
-    path("login/", views.LoginView.as_view(), name="login"),
-    path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("login/", signin.login_view, name="login"),
+    path("logout/", signin.logout_view, name="logout"),
     path("language/", views.set_language, name="set_language"),
     path("accounts/", views.account_list, name="account_list"),
     path("accounts/export/", views.account_export, name="account_export"),
@@ -88,6 +93,39 @@ urlpatterns += [
     path("segments/movements/", segments.segment_movements_page, name="segment_movements"),
     path("segments/<int:segment_id>/edit/", segments.segment_edit, name="segment_edit"),
     path("segments/<int:segment_id>/delete/", segments.segment_delete, name="segment_delete"),
+]
+
+# Personal data (issue 5, privacy): contact page with consent, subject export, erasure, acts.
+urlpatterns += [
+    path("contacts/<int:contact_id>/", privacy.contact_detail, name="contact_detail"),
+    path("contacts/<int:contact_id>/consents/", privacy.contact_consent, name="contact_consent"),
+    path(
+        "contacts/<int:contact_id>/subject-export/",
+        privacy.contact_subject_export,
+        name="contact_subject_export",
+    ),
+    path("contacts/<int:contact_id>/erase/", privacy.contact_erase, name="contact_erase"),
+    path("privacy/acts/", privacy.destruction_act_list, name="destruction_act_list"),
+    path("privacy/acts/<int:act_id>/", privacy.destruction_act, name="destruction_act"),
+]
+
+# Signing in, second factor, API tokens, and people management (issue 5: login hardening).
+urlpatterns += [
+    path("login/verify/", two_factor.login_verify, name="login_verify"),
+    path("login/enrol/", two_factor.login_enrol, name="login_enrol"),
+    path("settings/two-factor/", two_factor.two_factor_settings, name="two_factor"),
+    path("settings/tokens/", token_pages.token_list, name="api_tokens"),
+    path(
+        "settings/tokens/<int:token_id>/revoke/", token_pages.token_revoke, name="api_token_revoke"
+    ),
+    path("users/", users.user_list, name="user_list"),
+    path("users/unlock/", users.user_unlock, name="user_unlock"),
+    path("users/<int:user_id>/offboard/", users.user_offboard, name="user_offboard"),
+    path(
+        "users/<int:user_id>/two-factor/reset/",
+        users.user_two_factor_reset,
+        name="user_two_factor_reset",
+    ),
 ]
 
 # Export control and anti-theft alerts (issue 5, exportctl).

@@ -11,6 +11,7 @@ from clientbase.access.models import AuditEvent, User
 from clientbase.access.tests.fixtures import FAILURES, BreakAudit
 from clientbase.accounts.models import Account, Contact
 from clientbase.accounts.services import create_contact
+from clientbase.privacy.sealing import reveal
 
 MakeAccount = Callable[..., Account]
 
@@ -27,7 +28,8 @@ def test_it_writes_exactly_one_audit_event(make_account: MakeAccount, owner: Use
     assert event.action == "contact.create"
     assert event.object_type == "accounts.contact"
     assert event.object_id == str(contact.pk)
-    assert event.changes == {"full_name": "Иван Петров", "account": account.pk}
+    assert reveal(event.changes) == {"full_name": "Иван Петров", "account": account.pk}
+    assert "Иван Петров" not in str(event.changes)  # sealed with the person's key
 
 
 def test_it_reads_the_phone_in_the_accounts_country_and_lower_cases_the_email(

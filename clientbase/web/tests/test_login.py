@@ -12,7 +12,12 @@ from conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
-OPEN_PAGES = {"login", "logout"}
+OPEN_PAGES = {
+    "login",
+    "logout",
+    "login_verify",
+    "login_enrol",
+}  # the last two need a pending sign-in
 SAMPLE_ARGS: dict[str, list[int | str]] = {
     "account_detail": [1],
     "account_questionnaire": [1],
@@ -46,8 +51,16 @@ SAMPLE_ARGS.update(
             "export_suspend",
             "export_lift",
             "notification_read",
+            "contact_detail",
+            "contact_consent",
+            "contact_subject_export",
+            "contact_erase",
+            "destruction_act",
         )
     }
+)
+SAMPLE_ARGS.update(
+    {name: [1] for name in ("api_token_revoke", "user_offboard", "user_two_factor_reset")}
 )
 
 
