@@ -107,3 +107,16 @@ def test_a_counter_the_database_refuses_does_not_break_the_page(
     client.force_login(owner)
     assert client.get(reverse("web:account_detail", args=[account.pk])).status_code == 200
     assert "not counted" in caplog.text
+
+
+def test_api_reads_with_a_personal_token_count_for_its_owner(
+    client: Client, owner: User, make_account: Callable[..., Account]
+) -> None:
+    from clientbase.login.token_services import create_token
+
+    make_account(owner=owner)
+    _token, raw = create_token(actor=owner, name="script")
+    headers = {"Authorization": f"Bearer {raw}"}
+    for _ in range(3):
+        assert client.get("/api/v1/accounts", headers=headers).status_code == 200
+    assert counted(owner, UsageKind.API_READS) == 3
