@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "clientbase.questionnaires",
     "clientbase.privacy",
     "clientbase.login",
+    "clientbase.notifications",
+    "clientbase.usage",
     "clientbase.web",
     "clientbase.api",
     "django_tasks_db",
@@ -67,6 +69,21 @@ IMPORT_WRITERS = env_int("CLIENTBASE_IMPORT_WRITERS", 2, minimum=1)
 # ones download at once. Finished files are deleted after the retention period.
 EXPORT_BACKGROUND_ROWS = env_int("CLIENTBASE_EXPORT_BACKGROUND_ROWS", 20_000, minimum=0)
 EXPORT_RETENTION_HOURS = env_int("CLIENTBASE_EXPORT_RETENTION_HOURS", 72, minimum=1)
+# An approved export request above the role's limits can be run (once) for this long.
+EXPORT_APPROVAL_VALID_HOURS = env_int("CLIENTBASE_EXPORT_APPROVAL_VALID_HOURS", 72, minimum=1)
+# Anti-theft alerts go to directors by e-mail too (issue 5); tests use the locmem backend.
+_EMAIL_BACKEND = env_str("CLIENTBASE_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+_SMTP_OPTIONS = {
+    "host": env_str("CLIENTBASE_EMAIL_HOST", "localhost"),
+    "port": env_int("CLIENTBASE_EMAIL_PORT", 25, minimum=1),
+}
+MAILERS = {
+    "default": {
+        "BACKEND": _EMAIL_BACKEND,
+        "OPTIONS": _SMTP_OPTIONS if _EMAIL_BACKEND.endswith(".smtp.EmailBackend") else {},
+    }
+}
+DEFAULT_FROM_EMAIL = env_str("CLIENTBASE_EMAIL_FROM", "clientbase@localhost")
 # The worker recomputes every account's metrics when the last run is this old; 0 turns it off.
 METRICS_EVERY_HOURS = env_int("CLIENTBASE_METRICS_EVERY_HOURS", 24, minimum=0)
 # Audit rows older than this many days are pruned by the worker (daily) or `clientbase audit
@@ -85,6 +102,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "clientbase.web.middleware.UserLanguageMiddleware",
+    "clientbase.usage.middleware.UsageCountingMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 
 FORMULA_STARTS = ("=", "+", "-", "@")
 # Control characters (C0 but tab and LF, DEL, C1) and the two XML non-characters.
@@ -60,3 +61,17 @@ def restore_csv_cell(text: str) -> str:
 def xlsx_cell(text: str) -> str:
     """`text` for an XLSX string cell: control characters removed, line breaks kept."""
     return _XLSX_DROPPED.sub("", text.replace("\r\n", "\n"))
+
+
+# --- Watermark (issue 5) ---------------------------------------------------------------------
+# Every export file carries one line naming who exported it and when: the last row of a CSV,
+# the first row of an XLSX sheet (and its header, footer and document properties). The line
+# starts with this marker in every language, so our own importer recognises and skips it.
+WATERMARK_PREFIX = "#clientbase export"
+
+
+def is_watermark_row(cells: Sequence[object]) -> bool:
+    """Whether a row read back from a file is our watermark line (first cell only)."""
+    if not cells or not isinstance(cells[0], str) or not cells[0].startswith(WATERMARK_PREFIX):
+        return False
+    return not any(str(c).strip() for c in cells[1:] if c is not None)

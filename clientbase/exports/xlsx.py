@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import zipfile
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import IO
 from xml.sax.saxutils import escape, quoteattr
 
@@ -34,11 +36,15 @@ _CONTENT_TYPES = (
     'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
     f'<Override PartName="/xl/workbook.xml" ContentType="{_DOC_TYPE}.sheet.main+xml"/>'
     f'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="{_DOC_TYPE}.worksheet+xml"/>'
-    f'<Override PartName="/xl/styles.xml" ContentType="{_DOC_TYPE}.styles+xml"/></Types>'
+    f'<Override PartName="/xl/styles.xml" ContentType="{_DOC_TYPE}.styles+xml"/>'
+    '<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-'
+    'package.core-properties+xml"/></Types>'
 )
 _ROOT_RELS = (
     _XML + f'<Relationships xmlns="{_PKG_REL}"><Relationship Id="rId1" Type="{_REL}/'
-    'officeDocument" Target="xl/workbook.xml"/></Relationships>'
+    'officeDocument" Target="xl/workbook.xml"/><Relationship Id="rId2" Type="http://schemas.'
+    'openxmlformats.org/package/2006/relationships/metadata/core-properties" '
+    'Target="docProps/core.xml"/></Relationships>'
 )
 _WORKBOOK_RELS = (
     _XML + f'<Relationships xmlns="{_PKG_REL}">'
@@ -58,14 +64,43 @@ _STYLES = (
     '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
     "</styleSheet>"
 )
-# The header row stays in view while scrolling (frozen below row 1).
+# The watermark line and the header row stay in view while scrolling (frozen below row 2).
 _SHEET_HEAD = (
     _XML + f'<worksheet xmlns="{_MAIN}" xmlns:r="{_REL}"><sheetViews>'
-    '<sheetView tabSelected="1" workbookViewId="0"><pane ySplit="1" topLeftCell="A2" '
+    '<sheetView tabSelected="1" workbookViewId="0"><pane ySplit="2" topLeftCell="A3" '
     'activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft"/></sheetView>'
     "</sheetViews><sheetData>"
 )
-_SHEET_TAIL = "</sheetData></worksheet>"
+_CORE = (
+    _XML + '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/'
+    'metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" '
+    'xmlns:dcterms="http://purl.org/dc/terms/" '
+    'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+    "<dc:title>{title}</dc:title><dc:creator>{user}</dc:creator>"
+    "<cp:lastModifiedBy>{user}</cp:lastModifiedBy><dc:description>{text}</dc:description>"
+    "<cp:keywords>clientbase export</cp:keywords>"
+    '<dcterms:created xsi:type="dcterms:W3CDTF">{at}</dcterms:created>'
+    '<dcterms:modified xsi:type="dcterms:W3CDTF">{at}</dcterms:modified></cp:coreProperties>'
+)
+
+
+@dataclass(frozen=True)
+class Watermark:
+    """Who exported the file and when: the sheet's first line, its printed header and footer,
+    and the workbook's document properties."""
+
+    text: str
+    user: str
+    at: datetime
+
+
+def _header_footer(text: str) -> str:
+    # In header/footer codes "&" starts a command: a literal one is doubled.
+    section = escape("&C" + text.replace("&", "&&"))
+    return (
+        f"<headerFooter><oddHeader>{section}</oddHeader>"
+        f"<oddFooter>{section}</oddFooter></headerFooter>"
+    )
 
 
 def _row(cells: list[str]) -> str:
@@ -91,13 +126,27 @@ def _row(cells: list[str]) -> str:
 
 
 def write_xlsx(
-    out: IO[bytes], sheet_name: str, header: list[str], pages: Iterable[list[list[str]]]
+    out: IO[bytes],
+    sheet_name: str,
+    header: list[str],
+    pages: Iterable[list[list[str]]],
+    watermark: Watermark,
 ) -> int:
     """Write one workbook to `out` (a seekable binary file); returns the number of rows."""
     count = 0
+    at = watermark.at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=COMPRESS_LEVEL) as book:
         book.writestr("[Content_Types].xml", _CONTENT_TYPES)
         book.writestr("_rels/.rels", _ROOT_RELS)
+        book.writestr(
+            "docProps/core.xml",
+            _CORE.format(
+                title=escape(sheet_name),
+                user=escape(xlsx_cell(watermark.user)),
+                text=escape(xlsx_cell(watermark.text)),
+                at=at,
+            ),
+        )
         book.writestr(
             "xl/workbook.xml",
             _XML + f'<workbook xmlns="{_MAIN}" xmlns:r="{_REL}"><sheets>'
@@ -107,11 +156,13 @@ def write_xlsx(
         book.writestr("xl/styles.xml", _STYLES)
         with book.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
             head = "".join(f"{_BOLD_CELL_OPEN}{escape(key)}{_CELL_CLOSE}" for key in header)
-            sheet.write(f"{_SHEET_HEAD}<row>{head}</row>".encode())
+            sheet.write(f"{_SHEET_HEAD}{_row([watermark.text])}<row>{head}</row>".encode())
             for page in pages:
                 for start in range(0, len(page), FLUSH_ROWS):
                     chunk = page[start : start + FLUSH_ROWS]
                     sheet.write("".join([_row(cells) for cells in chunk]).encode())
                 count += len(page)
-            sheet.write(_SHEET_TAIL.encode())
+            sheet.write(
+                f"</sheetData>{_header_footer(xlsx_cell(watermark.text))}</worksheet>".encode()
+            )
     return count

@@ -23,6 +23,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from clientbase.exports.cells import is_watermark_row
+
 MAX_CELL = 1024 * 1024  # characters; larger cells are a row error, not a memory problem
 _MAX_LINE = 64 * 1024 * 1024  # a "line" this long without a newline is not a text table
 _BLOCK = 1024 * 1024
@@ -184,6 +186,8 @@ def _csv_rows(reader: Any, width: int) -> Iterator[Row]:
             continue
         if not cells or (len(cells) == 1 and not cells[0].strip()):
             continue  # blank line
+        if is_watermark_row(cells):
+            continue  # the line our own exports end with: who exported the file, and when
         yield row_no, _fit(cells, width)
 
 
@@ -248,14 +252,19 @@ def _open_xlsx(path: Path, sheet: str | None) -> Table:
             % {"sheet": worksheet.title, "ranges": ", ".join(merged[:5])}
         )
     rows = worksheet.iter_rows(values_only=True)
+    first_row = 2
     try:
-        headers = [str(h).strip() if h is not None else "" for h in next(rows)]
+        first = list(next(rows))
+        if is_watermark_row(first):  # our own export: the watermark line above the header
+            first = list(next(rows))
+            first_row = 3
+        headers = [str(h).strip() if h is not None else "" for h in first]
     except StopIteration:
         workbook.close()
         raise FileError(_("sheet %(sheet)r is empty") % {"sheet": worksheet.title}) from None
     while headers and not headers[-1]:
         headers.pop()
-    return Table(headers, _xlsx_rows(workbook, rows, len(headers)), "xlsx")
+    return Table(headers, _xlsx_rows(workbook, rows, len(headers), first_row), "xlsx")
 
 
 def _sheet_part(path: Path, index: int) -> str:
@@ -276,9 +285,11 @@ def _sheet_part(path: Path, index: int) -> str:
     return ""
 
 
-def _xlsx_rows(workbook: Any, rows: Iterator[tuple[Any, ...]], width: int) -> Iterator[Row]:
+def _xlsx_rows(
+    workbook: Any, rows: Iterator[tuple[Any, ...]], width: int, first_row: int = 2
+) -> Iterator[Row]:
     try:
-        for row_no, values in enumerate(rows, start=2):
+        for row_no, values in enumerate(rows, start=first_row):
             cells = list(values)
             if not any(v not in (None, "") for v in cells):
                 continue

@@ -6,6 +6,7 @@ from clientbase.web import (
     analytics,
     audit,
     duplicates,
+    export_control,
     exports,
     imports,
     new_account,
@@ -153,4 +154,32 @@ urlpatterns += [
 # The audit trail (issue 5): auditors and administrators only.
 urlpatterns += [
     path("audit/", audit.audit_log, name="audit_log"),
+]
+
+# Export control and anti-theft alerts (issue 5, exportctl).
+urlpatterns += [
+    path("exports/requests/", export_control.export_requests, name="export_requests"),
+    path("exports/requests/new/", export_control.export_request_new, name="export_request_new"),
+    path(
+        "exports/requests/<int:request_id>/decide/",
+        export_control.export_request_decide,
+        name="export_request_decide",
+    ),
+    path(
+        "exports/requests/<int:request_id>/run/",
+        export_control.export_request_run,
+        name="export_request_run",
+    ),
+    path("exports/policy/", export_control.export_policy, name="export_policy"),
+    path("alerts/", export_control.usage_alerts, name="usage_alerts"),
+    path(
+        "alerts/users/<int:user_id>/suspend/", export_control.export_suspend, name="export_suspend"
+    ),
+    path("alerts/users/<int:user_id>/lift/", export_control.export_lift, name="export_lift"),
+    path("notifications/", export_control.notification_list, name="notification_list"),
+    path(
+        "notifications/<int:notification_id>/read/",
+        export_control.notification_read,
+        name="notification_read",
+    ),
 ]

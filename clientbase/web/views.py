@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -17,11 +18,12 @@ from django.views.decorators.http import require_GET, require_POST
 from clientbase.access.models import User
 from clientbase.access.roles import ACCOUNT, EXPORT, VIEW
 from clientbase.access.routes import AUTHENTICATED
-from clientbase.access.selectors import can, company_settings
+from clientbase.access.selectors import company_settings
 from clientbase.access.services import record_view, set_user_language
 from clientbase.accounts import selectors
 from clientbase.accounts.models import Account
 from clientbase.analytics.filters import SpecError
+from clientbase.exports.limits import ExportLimitExceeded, may_export
 from clientbase.exports.models import Export
 from clientbase.exports.services import request_account_export
 from clientbase.imports.selectors import provenance_of
@@ -67,7 +69,7 @@ def account_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "params": {key: value for key, value in params.items() if value},
         "columns": sort_columns(page.sort),
-        "can_export": can(acting_user(request), EXPORT, "accounts"),
+        "can_export": may_export(acting_user(request), "accounts"),
         "segment": segment,
         "segment_error": segment_error,
     }
@@ -92,6 +94,10 @@ def account_export(request: HttpRequest) -> HttpResponseBase:
         result = request_account_export(actor=acting_user(request), query=query, fmt=fmt)
     except SpecError as error:
         raise BadRequest(str(error)) from None
+    except ExportLimitExceeded as refused:
+        # Over the role's limits: offer the approval request for exactly this export.
+        messages.warning(request, str(refused))
+        return redirect(f"{reverse('web:export_request_new')}?{request.GET.urlencode()}")
     if isinstance(result, Export):
         return redirect("web:export_detail", export_id=result.pk)
     return FileResponse(

@@ -153,6 +153,15 @@ def make_objects(world: World, owner: User, var_dir: Path) -> None:
     )
     world.objects[("token", key)] = create_token(actor=owner, name="matrix")[0]
     world.objects[("user", key)] = owner
+    from clientbase.exports.models import ExportRequest
+    from clientbase.notifications.models import Notification
+
+    world.objects[("export_request", key)] = ExportRequest.objects.create(
+        requested_by=owner, filter={}, fmt="csv", estimated_rows=10, reason="matrix"
+    )
+    world.objects[("notification", key)] = Notification.objects.create(
+        recipient=owner, kind="matrix", title="Matrix"
+    )
     world.objects[("segment", key)] = Segment.objects.create(
         name=f"Segment of {owner.username}",
         spec={"field": "status", "op": "eq", "value": "active"},
@@ -181,6 +190,17 @@ def _parked(world: World, owner: User) -> tuple[dict[str, Any], dict[str, Any]]:
     return {"batch_id": row.batch_id}, {"row": str(row.pk)}
 
 
+def _someone_elses(kind: str, kwarg: str, **data: str) -> Build:
+    """A record of the rep in another department (never the caller's own)."""
+
+    def build(world: World, owner: User) -> tuple[dict[str, Any], dict[str, Any]]:
+        other = world.others["other"]
+        record = world.objects[(kind, other.pk)]
+        return {kwarg: record.pk}, dict(data)
+
+    return build
+
+
 def _fixed(**kwargs: Any) -> Build:
     return lambda world, owner: (dict(kwargs), {})
 
@@ -205,6 +225,8 @@ SEGMENT = _id("segment", "segment_id")
 CONTACT = _id("contact", "contact_id")
 TOKEN = _id("token", "token_id")
 PERSON = _id("user", "user_id")
+EXPORT_REQUEST = _id("export_request", "request_id")
+NOTIFICATION = _id("notification", "notification_id")
 
 
 def _the_act(world: World, owner: User) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -264,6 +286,18 @@ CASES: dict[str, Case] = {
     "web:playbook_edit": Case(build=_fixed(kind="tier", key="1a")),
     "web:playbook_tasks": Case(build=_fixed(kind="tier", key="1a")),
     "web:audit_log": Case(),
+    "web:export_request_new": Case(),
+    "web:export_requests": Case(),
+    "web:export_request_decide": Case(
+        method="post", build=_someone_elses("export_request", "request_id", decision="reject")
+    ),
+    "web:export_request_run": Case(method="post", build=EXPORT_REQUEST, reach="requester"),
+    "web:export_policy": Case(),
+    "web:usage_alerts": Case(),
+    "web:export_suspend": Case(method="post", build=_someone_elses("user", "user_id")),
+    "web:export_lift": Case(method="post", build=_someone_elses("user", "user_id")),
+    "web:notification_list": Case(),
+    "web:notification_read": Case(method="post", build=NOTIFICATION, reach="requester"),
     "web:role_list": Case(),
     "web:role_new": Case(),
     "web:role_holders": Case(),

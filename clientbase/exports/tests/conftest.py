@@ -15,6 +15,7 @@ import openpyxl
 import pytest
 
 from clientbase.access.models import AuditEvent
+from clientbase.exports.cells import is_watermark_row
 from clientbase.exports.models import Export
 from clientbase.exports.services import ExportResult, exports_dir
 
@@ -29,19 +30,31 @@ PAYLOADS = [
     "\n=1",
     '=HYPERLINK("http://x")',
     "\x01=1",
+    " +1",
+    "\t@SUM(A1)",
+    "\x1b-1",
+    "\u00a0=1",
+    "\r\n=cmd|' /C calc'!A0",
 ]
 
 
 def csv_rows(data: bytes) -> list[dict[str, str]]:
-    """The CSV's rows by header, after checking it is UTF-8 with a BOM."""
+    """The CSV's rows by header (without the watermark line that ends the file), after
+    checking it is UTF-8 with a BOM."""
     assert data.startswith(b"\xef\xbb\xbf")
-    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    *rows, last = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    assert is_watermark_row(last), last
+    header, *body = rows
+    return [dict(zip(header, row, strict=True)) for row in body]
 
 
 def xlsx_cells(data: bytes) -> list[list[Any]]:
-    """Every cell of the first sheet (openpyxl cells, header row first)."""
+    """Every cell of the first sheet below the watermark line (openpyxl cells, header row
+    first)."""
     workbook = openpyxl.load_workbook(io.BytesIO(data))
-    return [list(row) for row in workbook.worksheets[0].iter_rows()]
+    mark, *rows = [list(row) for row in workbook.worksheets[0].iter_rows()]
+    assert is_watermark_row([cell.value for cell in mark]), mark
+    return rows
 
 
 def xlsx_rows(data: bytes) -> list[dict[str, Any]]:
@@ -84,3 +97,19 @@ def export_file(export: Export) -> bytes:
 
 def rows_of(data: bytes, fmt: str) -> list[dict[str, Any]]:
     return csv_rows(data) if fmt == "csv" else xlsx_rows(data)
+
+
+@pytest.fixture
+def admin(db: None) -> Any:
+    from clientbase.access.models import Role
+    from clientbase.access.services import create_user
+
+    return create_user(actor=None, username="admin", password=None, role=Role.ADMIN)
+
+
+@pytest.fixture
+def tight_limits(db: None) -> Any:
+    """Team leads (who hold the export right) may export 3 rows at a time, 5 a day."""
+    from clientbase.exports.models import ExportPolicy
+
+    return ExportPolicy.objects.create(role="team_lead", max_rows_per_export=3, max_rows_per_day=5)

@@ -98,6 +98,7 @@ def test_the_contact_page_costs_the_same_queries_for_one_consent_or_many(
         )
 
     consent()
+    client.get(url)  # the day's first counted view creates the usage row (anti-theft counters)
     with CaptureQueriesContext(connection) as one:
         client.get(url)
     for _ in range(4):

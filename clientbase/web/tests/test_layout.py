@@ -28,7 +28,11 @@ def test_the_navigation_links_only_pages_that_exist(client: Client, owner: User)
     nav = re.search(r'<nav class="nav">(.*?)</nav>', html, re.S)
     assert nav is not None
     links = re.findall(r'href="([^"]+)"', nav.group(1))
-    assert links == [reverse("web:account_list"), reverse("web:analytics_dashboard")]
+    assert links == [
+        reverse("web:account_list"),
+        reverse("web:analytics_dashboard"),
+        reverse("web:notification_list"),
+    ]
     assert 'aria-current="page"' in nav.group(1)
     for link in re.findall(r'href="(/[^"]*)"', html):
         if link.startswith("/static/"):

@@ -48,6 +48,11 @@ SAMPLE_ARGS.update(
     {
         name: [1]
         for name in (
+            "export_request_decide",
+            "export_request_run",
+            "export_suspend",
+            "export_lift",
+            "notification_read",
             "contact_detail",
             "contact_consent",
             "contact_subject_export",
