@@ -1,9 +1,10 @@
-"""Export control in a real Chromium: a team member tries to export beyond the role's limit and
-files a request; the director, alerted to the member's unusual activity, sees the alert and
-approves the request; the member downloads the file, once.
+"""Export control in a real Chromium: a rep tries to open a colleague's account (refused), then
+tries to export beyond the role's limit and files a request; the director, alerted to the rep's
+unusual activity, sees the alert and approves the request; the rep downloads the file, once.
 
-Reps hold no export right until the roles work grants it; a team lead (who does) stands in,
-with rep-like limits set by the admin. Screenshots: docs/screenshots/export-control-*.png."""
+The built-in rep role holds no export right (the safe default); here the administrator grants
+it for the rep's own accounts through the role's data, with a row limit of 3 per export.
+Screenshots: docs/screenshots/export-control-*.png."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from typing import Any
 import pytest
 
 from clientbase.access.models import Role, User
-from clientbase.access.services import create_user
+from clientbase.access.roles import builtin_role
+from clientbase.access.services import create_user, save_role
 from clientbase.accounts.models import Account
 from clientbase.exports.models import ExportPolicy, ExportRequest, RequestStatus
 from clientbase.usage.models import AlertSettings, UsageAlert
@@ -33,7 +35,15 @@ def test_a_member_asks_a_director_approves_and_the_member_downloads_once(
     make_account: Callable[..., Account],
 ) -> None:
     settings.VAR_DIR = tmp_path
-    member = create_user(actor=None, username="rita", password=PASSWORD, role=Role.TEAM_LEAD)
+    admin = create_user(actor=None, username="adele", password=PASSWORD, role=Role.ADMIN)
+    rep_role = builtin_role("rep")
+    assert rep_role is not None
+    grants = {obj: dict(actions) for obj, actions in rep_role.grants.items()}
+    grants["account"]["export"] = "own"
+    save_role(actor=admin, key="rep", name="New-business rep", grants=grants, fields=[])
+    member = create_user(actor=None, username="rita", password=PASSWORD, role=Role.REP)
+    colleague = create_user(actor=None, username="boris", password=PASSWORD, role=Role.REP)
+    theirs = make_account(owner=colleague, display_name="Boris's best client")
     director: User = create_user(
         actor=None,
         username="dmitri",
@@ -41,7 +51,9 @@ def test_a_member_asks_a_director_approves_and_the_member_downloads_once(
         role=Role.DIRECTOR,
         email="dmitri@example.com",
     )
-    ExportPolicy.objects.create(role=Role.TEAM_LEAD, max_rows_per_export=3, max_rows_per_day=10)
+    ExportPolicy.objects.update_or_create(
+        role=Role.REP, defaults={"max_rows_per_export": 3, "max_rows_per_day": 10}
+    )
     AlertSettings.objects.create(pk=1, views_floor=3)
     accounts = [make_account(owner=member, display_name=f"Steel {n}") for n in range(5)]
     base = live_server.url
@@ -51,6 +63,13 @@ def test_a_member_asks_a_director_approves_and_the_member_downloads_once(
         page.goto(f"{base}/login/")
         sign_in(page, "rita")
         page.wait_for_url("**/accounts/")
+        answer = page.goto(f"{base}/accounts/{theirs.pk}/")  # a colleague's account: not hers
+        assert answer is not None
+        assert answer.status == 404
+        assert "Boris" not in page.content()
+        problems[:] = [p for p in problems if "404" not in p]  # the refusal's own console line
+        page.goto(f"{base}/accounts/?q=boris")
+        assert "Boris" not in page.locator("main").inner_text()
         for account in accounts[:3]:  # three account pages: far beyond a usual day of none
             page.goto(f"{base}/accounts/{account.pk}/")
         page.goto(f"{base}/accounts/?q=steel")
