@@ -137,7 +137,6 @@ _EVERYTHING = _merge(
     _grant(RECORDS, EVERY_ACTION, ALL),
     _grant((SEGMENT,), (VIEW, CREATE, EDIT, DELETE), ALL),
     _grant((METRICS,), (VIEW, EXPORT, ANALYZE), ALL),
-    _grant((AUDIT,), (VIEW,), ALL),
 )
 _READ_ALL = _merge(
     _grant(RECORDS, (VIEW,), ALL),
@@ -180,6 +179,7 @@ BUILTIN_ROLES: tuple[BuiltinRole, ...] = (
             _OFFICER,
             _grant((ROLE,), (VIEW, CREATE, EDIT, DELETE, ASSIGN), ALL),
             _grant((EXPORT_POLICY,), (MANAGE,), ALL),
+            _grant((AUDIT,), (VIEW,), ALL),
         ),
         tuple(RESTRICTED_FIELDS),
     ),
@@ -227,7 +227,7 @@ BUILTIN_ROLES: tuple[BuiltinRole, ...] = (
         "auditor",
         _("Read-only auditor"),
         _merge(_READ_ALL, _grant((AUDIT, DESTRUCTION_ACT), (VIEW,), ALL)),
-        tuple(RESTRICTED_FIELDS),
+        (),  # the trail without cost and margin figures: they are masked in it
     ),
 )
 BUILTIN_KEYS = tuple(role.key for role in BUILTIN_ROLES)

@@ -399,6 +399,13 @@ def _pages(viewer: User) -> tuple[list[tuple[str, str]], set[str]]:
         if not wanted:
             pages.append((name, reverse(f"web:{name}")))
             continue
+        if set(wanted) == {"kind", "key"}:  # playbooks: a built-in class and saved segments
+            keys = [("tier", "1a"), *(("segment", str(pk)) for pk in ids.get("segment_id", []))]
+            pages += [
+                (name, reverse(f"web:{name}", kwargs={"kind": kind, "key": key}))
+                for kind, key in keys
+            ]
+            continue
         assert len(wanted) == 1, f"{name} takes {wanted}"
         assert wanted[0] in ids, f"no ids for {name}: {wanted}"
         assert ids[wanted[0]], f"nothing stored to open {name} with"
