@@ -328,6 +328,22 @@ def _add_the_rest(viewer: User, tmp_path: Path) -> None:
         categories=["full_name"],
     )
     Export.objects.create(created_by=viewer, fmt="csv", status="failed", message="failed")
+    from clientbase.exports.models import ExportRequest
+    from clientbase.notifications.models import Notification
+
+    ExportRequest.objects.create(
+        requested_by=viewer, filter={"q": "x"}, fmt="csv", estimated_rows=900, reason="Fair"
+    )
+    Notification.objects.create(recipient=viewer, kind="alert", title="Alert", body="Unusual")
+    from clientbase.access.services import save_role
+
+    save_role(
+        actor=None,
+        key="regional",
+        name="Regional manager",
+        grants={"account": {"view": "department"}},
+        fields=[],
+    )
     questionnaire = Questionnaire.objects.filter(is_active=True).first()
     if questionnaire is None:
         questionnaire = Questionnaire.objects.create(name="Needs")
@@ -369,15 +385,17 @@ def _add_the_rest(viewer: User, tmp_path: Path) -> None:
 
 def _pages(viewer: User) -> tuple[list[tuple[str, str]], set[str]]:
     """(route name, URL) of every page to open, and the names of every route found."""
+    from clientbase.access.models import RoleDefinition
     from clientbase.accounts.models import Contact
     from clientbase.analytics.models import Segment
-    from clientbase.exports.models import Export
+    from clientbase.exports.models import Export, ExportRequest
     from clientbase.identity.models import DuplicateCandidate
     from clientbase.imports.models import ImportBatch
     from clientbase.login.models import ApiToken
+    from clientbase.notifications.models import Notification
     from clientbase.privacy.models import DestructionAct
 
-    ids = {
+    ids: dict[str, list[Any]] = {
         "account_id": list(Account.objects.values_list("pk", flat=True)),
         "contact_id": list(Contact.objects.values_list("pk", flat=True)),
         "act_id": list(DestructionAct.objects.values_list("pk", flat=True)),
@@ -387,6 +405,9 @@ def _pages(viewer: User) -> tuple[list[tuple[str, str]], set[str]]:
         "batch_id": list(ImportBatch.objects.values_list("pk", flat=True)),
         "export_id": list(Export.objects.values_list("pk", flat=True)),
         "segment_id": list(Segment.objects.values_list("pk", flat=True)),
+        "key": list(RoleDefinition.objects.values_list("key", flat=True)),
+        "request_id": list(ExportRequest.objects.values_list("pk", flat=True)),
+        "notification_id": list(Notification.objects.values_list("pk", flat=True)),
     }
     _prefix, web_resolver = get_resolver().namespace_dict["web"]
     web = web_resolver.url_patterns
@@ -487,6 +508,9 @@ def test_stored_payloads_in_every_text_field_render_inert_on_every_page(
         "privacy.ConsentText",
         "privacy.DestructionAct",
         "login.ApiToken",
+        "exports.ExportRequest",
+        "notifications.Notification",
+        "access.RoleDefinition",
     ):
         assert rows.get(model), f"no {model} row was poisoned: the sweep would miss its pages"
     pages, routes = _pages(viewer)
