@@ -116,7 +116,12 @@ def main() -> int:
         f"peak RSS {_peak_mb():,.0f} MB"
     )
 
-    data = sources.from_database()
+    t0 = time.perf_counter()
+    data = sources.from_database(workers=1)
+    print(
+        f"pull on one connection (the baseline of the two-connection pull above): "
+        f"{time.perf_counter() - t0:.2f} s"
+    )
     orders = data.tables["orders"]
     print(f"orders {orders.num_rows:,}, order lines {data.tables['lines'].num_rows:,}")
 
