@@ -84,16 +84,19 @@ WITH params AS (
     account_id,
     COUNT(*) AS purchase_days,
     COUNT(DISTINCT month_no) AS active_months,
-    AVG(CASE WHEN nth > 1 THEN revenue END) AS repeat_revenue_mean,
-    AVG(CASE WHEN nth > 1 THEN margin END) AS repeat_margin_mean
+    (
+      SUM(revenue) - MIN_BY(revenue, date)
+    ) /* All days but the first: the total less the first day's (ARG_MIN is Spark's */ /* MIN_BY), not a window numbering the days, which sorts every account's orders. */ / NULLIF(COUNT(*) - 1, 0) AS repeat_revenue_mean,
+    (
+      SUM(margin) - MIN_BY(margin, date)
+    ) / NULLIF(COUNT(*) - 1, 0) AS repeat_margin_mean
   FROM (
     SELECT
       account_id,
       date,
       month_no,
       SUM(revenue) AS revenue,
-      SUM(margin) AS margin,
-      ROW_NUMBER() OVER (PARTITION BY account_id ORDER BY date NULLS LAST) AS nth
+      SUM(margin) AS margin
     FROM order_facts
     GROUP BY
       account_id,
