@@ -59,3 +59,14 @@ def test_repeating_every_customer_leaves_the_fitted_parameters_unchanged() -> No
     )
     assert twice.log_likelihood == pytest.approx(2 * once.log_likelihood, rel=1e-6)
     assert twice.customers == 2 * once.customers
+
+
+def test_compressing_rows_finds_the_distinct_rows_and_their_counts() -> None:
+    x = RNG.integers(0, 4, 300).astype(float)
+    t = RNG.integers(0, 3, 300).astype(float)
+    rows, counts = clv._compress(x, t, x + t)
+    expected, expected_counts = np.unique(
+        np.column_stack([x, t, x + t]), axis=0, return_counts=True
+    )
+    assert np.array_equal(np.column_stack(rows), expected)
+    assert np.array_equal(counts, expected_counts)
