@@ -33,6 +33,9 @@ class MetricsRunError(RuntimeError):
     """A run that failed; the message is fit to show, the previous results still stand."""
 
 
+_WRITE_BATCH = 50_000
+
+
 def run_metrics(
     *,
     actor: User | None,
@@ -60,6 +63,7 @@ def run_metrics(
         data = sources or sources_mod.from_database()
         report("computing", 1, 3)
         table = compute_metrics(data, as_of)
+        del data  # the sources (gigabytes at scale L) are not needed to write the results
         report("writing", 2, 3)
         with transaction.atomic():
             _write_rows(run, table)
@@ -107,21 +111,26 @@ def run_metrics(
 def _write_rows(run: MetricRun, table: pa.Table) -> None:
     measures = [*OUTPUT_COLUMNS[1:], *CLV_COLUMNS]
     names = ["run_id", "account_id", "as_of", *measures]
-    columns: list[list[Any]] = [
-        [run.pk] * table.num_rows,
-        table.column("account_id").to_pylist(),
-        [run.as_of] * table.num_rows,
-    ]
-    columns += [table.column(name).to_pylist() for name in measures]
-    rows = list(zip(*columns, strict=True))
     db_table = AccountMetrics._meta.db_table
     quoted = ", ".join(connection.ops.quote_name(n) for n in names)
+    marks = ", ".join(["%s"] * len(names))
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # COPY is several times faster than INSERT for a whole base.
-            with cursor.cursor.copy(f"COPY {db_table} ({quoted}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            marks = ", ".join(["%s"] * len(names))
-            cursor.executemany(f"INSERT INTO {db_table} ({quoted}) VALUES ({marks})", rows)  # noqa: S608
+        # Python rows a slice at a time: a whole base as tuples would take gigabytes at scale L.
+        for batch in table.select(["account_id", *measures]).to_batches(_WRITE_BATCH):
+            columns: list[list[Any]] = [
+                [run.pk] * batch.num_rows,
+                batch.column(0).to_pylist(),
+                [run.as_of] * batch.num_rows,
+            ]
+            columns += [batch.column(i + 1).to_pylist() for i in range(len(measures))]
+            rows = zip(*columns, strict=True)
+            if connection.vendor == "postgresql":
+                # COPY is several times faster than INSERT for a whole base.
+                with cursor.cursor.copy(f"COPY {db_table} ({quoted}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            else:
+                cursor.executemany(
+                    f"INSERT INTO {db_table} ({quoted}) VALUES ({marks})",  # noqa: S608
+                    list(rows),
+                )
