@@ -3,10 +3,14 @@ and the tiers of a metrics run. Each is one transaction with its audit row."""
 
 from __future__ import annotations
 
+import itertools
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
@@ -28,13 +32,15 @@ from clientbase.questionnaires.models import (
 )
 from clientbase.questionnaires.scoring import (
     DIMENSIONS,
-    MetricsRow,
     QuestionMeta,
     TierSettings,
+    answer_score_columns,
     answer_scores,
     blend,
-    indicators,
+    blend_many,
+    indicator_columns,
     tier_of,
+    tiers_many,
 )
 from clientbase.questionnaires.selectors import latest_run, may_edit_questionnaires
 
@@ -328,37 +334,59 @@ def compute_tiers(*, actor: User | None, run: MetricRun) -> dict[str, int]:
     _require_editor(actor)
     questionnaire, meta = _questionnaire_and_meta()
     settings = TierSettings.of(questionnaire)
-    rows = [
-        MetricsRow(*r)
-        for r in AccountMetrics.objects.filter(run=run)
-        .order_by("account_id")
-        .values_list(
+    metrics = _float_columns(
+        AccountMetrics.objects.filter(run=run).values_list(
             "account_id", "revenue_ltm", "margin_ltm", "strategic_share", "demand_variability"
-        )
-    ]
-    indicator = indicators(rows)
-    scores, counts = _current_scores(meta)
-    # Answers given for accounts merged away since stay with the tombstone, not the run.
-    live = set(
-        Account.objects.filter(merged_into__isnull=True, pk__in=list(scores)).values_list(
-            "pk", flat=True
-        )
+        ),
+        5,
     )
-    account_ids = sorted(set(indicator) | live)
-    tiers = [
-        {
-            "run_id": run.pk,
-            "account_id": a,
-            **_scored(scores.get(a, {}), indicator.get(a, {}), counts.get(a, 0), settings),
-        }
-        for a in account_ids
+    metric_ids = metrics[0].astype(np.int64)
+    answers = _float_columns(
+        Answer.objects.filter(question_id__in=list(meta), superseded_at__isnull=True).values_list(
+            "account_id", "question_id", "value"
+        ),
+        3,
+    )
+    answer_accounts = answers[0].astype(np.int64)
+    answered = np.unique(answer_accounts)
+    # Answers given for accounts merged away since stay with the tombstone, not the run.
+    merged = np.fromiter(
+        Account.objects.filter(merged_into__isnull=False).values_list("pk", flat=True),
+        dtype=np.int64,
+    )
+    account_ids = np.union1d(metric_ids, np.setdiff1d(answered, merged))
+    at = np.searchsorted(account_ids, metric_ids)
+    indicator: dict[str, npt.NDArray[np.float64]] = {
+        d: np.full(account_ids.shape, np.nan) for d in DIMENSIONS
+    }
+    for dimension, column in indicator_columns(*metrics[1:]).items():
+        indicator[dimension][at] = column
+    keep = np.isin(answer_accounts, account_ids)
+    question_ids = answers[1][keep].astype(np.int64)
+    scores = answer_score_columns(
+        answer_accounts[keep], question_ids, answers[2][keep], meta, account_ids
+    )
+    counts = np.bincount(
+        np.searchsorted(account_ids, answer_accounts[keep]), minlength=account_ids.size
+    )
+    need, value, behaviour = (
+        blend_many(scores[d], indicator[d], settings.indicator_weight(d)) for d in DIMENSIONS
+    )
+    tiers = tiers_many(need, value, behaviour, settings)
+    columns: list[list[Any]] = [
+        [run.pk] * account_ids.size,
+        account_ids.tolist(),
+        *(_nullable(c) for c in (need, value, behaviour)),
+        *(_nullable(indicator[d]) for d in DIMENSIONS),
+        counts.tolist(),
+        tiers,
     ]
     totals: dict[str, int] = {}
-    for t in tiers:
-        totals[t["tier"]] = totals.get(t["tier"], 0) + 1
+    for tier in tiers:
+        totals[tier] = totals.get(tier, 0) + 1
     with transaction.atomic():
         AccountTier.objects.filter(run=run).delete()
-        _write(tiers)
+        _write(list(zip(*columns, strict=True)))
         record_audit(
             actor=actor,
             action="questionnaires.compute_tiers",
@@ -369,6 +397,20 @@ def compute_tiers(*, actor: User | None, run: MetricRun) -> dict[str, int]:
             },
         )
     return totals
+
+
+def _float_columns(rows: Iterable[tuple[Any, ...]], width: int) -> list[npt.NDArray[np.float64]]:
+    """Query rows as float columns (None as NaN), read a slice at a time."""
+    parts: list[npt.NDArray[np.float64]] = []
+    it = iter(rows)
+    while chunk := list(itertools.islice(it, 100_000)):
+        parts.append(np.array(chunk, dtype=np.float64).reshape(-1, width))
+    table = np.concatenate(parts) if parts else np.empty((0, width))
+    return [np.ascontiguousarray(table[:, i]) for i in range(width)]
+
+
+def _nullable(column: npt.NDArray[np.float64]) -> list[float | None]:
+    return pa.array(column, from_pandas=True).to_pylist()  # type: ignore[no-any-return]
 
 
 _COLUMNS = (
@@ -385,8 +427,7 @@ _COLUMNS = (
 )
 
 
-def _write(tiers: list[dict[str, Any]]) -> None:
-    rows = [tuple(t[c] for c in _COLUMNS) for t in tiers]
+def _write(rows: list[tuple[Any, ...]]) -> None:
     db_table = AccountTier._meta.db_table
     quoted = ", ".join(connection.ops.quote_name(n) for n in _COLUMNS)
     with connection.cursor() as cursor:
