@@ -64,16 +64,7 @@ def answer_scores(
     val = np.asarray(values, dtype=np.float64)
     out: dict[int, dict[str, float]] = {}
     for dimension in DIMENSIONS:
-        score = np.zeros(len(val))
-        weight = np.zeros(len(val))
-        for q, meta in questions.items():
-            if meta.dimension != dimension or meta.weight <= 0:
-                continue
-            sel = qid == q
-            if not sel.any():
-                continue
-            score[sel] = _normalise_many(meta, val[sel])
-            weight[sel] = meta.weight
+        score, weight = _weighted(qid, val, questions, dimension)
         used = weight > 0
         if not used.any():
             continue
@@ -83,6 +74,25 @@ def answer_scores(
         for account, s, w in zip(keys.tolist(), sums.tolist(), totals.tolist(), strict=True):
             out.setdefault(account, {})[dimension] = s / w
     return out
+
+
+def _weighted(
+    question_ids: npt.NDArray[np.int64],
+    values: F64,
+    questions: dict[int, QuestionMeta],
+    dimension: str,
+) -> tuple[F64, F64]:
+    """Each answer's normalised score and weight in one dimension (weight 0: not counted)."""
+    score = np.zeros(len(values))
+    weight = np.zeros(len(values))
+    for q, meta in questions.items():
+        if meta.dimension != dimension or meta.weight <= 0:
+            continue
+        sel = question_ids == q
+        if sel.any():
+            score[sel] = _normalise_many(meta, values[sel])
+            weight[sel] = meta.weight
+    return score, weight
 
 
 def _normalise_many(meta: QuestionMeta, values: F64) -> F64:
@@ -216,14 +226,7 @@ def answer_score_columns(
     """`answer_scores` aligned to `accounts` (sorted ids): NaN where a dimension has no answer."""
     out: dict[str, F64] = {}
     for dimension in DIMENSIONS:
-        score = np.zeros(len(values))
-        weight = np.zeros(len(values))
-        for q, meta in questions.items():
-            if meta.dimension != dimension or meta.weight <= 0:
-                continue
-            sel = question_ids == q
-            score[sel] = _normalise_many(meta, values[sel])
-            weight[sel] = meta.weight
+        score, weight = _weighted(question_ids, values, questions, dimension)
         column = np.full(accounts.shape, np.nan)
         used = weight > 0
         if used.any():
