@@ -131,7 +131,7 @@ def main() -> int:
         for name, table in data.tables.items():
             db.register(name, table)
         timings = []
-        for _ in range(7):
+        for _ in range(25):  # the floor takes ~20 ms: many rounds, then the best and median
             t0 = time.perf_counter()
             ours = db.sql(compose(as_of, steps=sales)).to_arrow_table()
             t1 = time.perf_counter()
@@ -142,9 +142,11 @@ def main() -> int:
             t2 = time.perf_counter()
             timings.append((t1 - t0, t2 - t1))
     ours_s, floor_s = min(t[0] for t in timings), min(t[1] for t in timings)
+    ratios = sorted(t[0] / t[1] for t in timings)
     print(
         f"RFM summary: ours {ours_s:.3f} s, floor (bare GROUP BY) {floor_s:.3f} s, "
-        f"ratio {ours_s / floor_s:.2f} (goal <= 3); {ours.num_rows:,} accounts"
+        f"ratio of the best {ours_s / floor_s:.2f}, median ratio of a round "
+        f"{ratios[len(ratios) // 2]:.2f} (goal <= 3); {ours.num_rows:,} accounts"
     )
 
     if args.lifetimes:

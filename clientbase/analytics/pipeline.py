@@ -33,8 +33,14 @@ OUTPUT_COLUMNS: tuple[str, ...] = _columns(MODEL_STEPS[-1])
 
 
 def _params(as_of: dt.date, settings: ModelSettings) -> exp.Select:
+    def day(value: dt.date, name: str) -> exp.Expr:
+        return exp.cast(exp.Literal.string(value.isoformat()), exp.DataType.build("date")).as_(name)
+
     columns: list[exp.Expr] = [
-        exp.cast(exp.Literal.string(as_of.isoformat()), exp.DataType.build("date")).as_("as_of")
+        day(as_of, "as_of"),
+        # First days of the trailing 12 months and of the 12 before (ages 0-364, 365-729).
+        day(as_of - dt.timedelta(days=364), "ltm_start"),
+        day(as_of - dt.timedelta(days=729), "prev_start"),
     ]
     for field in dataclasses.fields(settings):
         value = getattr(settings, field.name)

@@ -22,13 +22,16 @@ METRIC_STEPS: tuple[Step, ...] = (
         """
         SELECT o.order_id, o.account_id, o.date, o.revenue, o.revenue - o.cost AS margin,
                o.documents, o.rate, DATE_DIFF('day', o.date, p.as_of) AS age_days,
+               o.date >= p.ltm_start AS in_ltm,
+               o.date >= p.prev_start AND o.date < p.ltm_start AS in_prev_ltm,
                (YEAR(p.as_of) * 12 + MONTH(p.as_of)) - (YEAR(o.date) * 12 + MONTH(o.date))
                    AS month_no
         FROM orders AS o CROSS JOIN params AS p
         WHERE o.date <= p.as_of
         """,
         "orders up to the as-of date, in base currency, with their age in days and in "
-        "calendar months (0 = the as-of month)",
+        "calendar months (0 = the as-of month), and whether they fall in the trailing 12 "
+        "months or the 12 before",
     ),
     Step(
         "sales",
@@ -42,15 +45,16 @@ METRIC_STEPS: tuple[Step, ...] = (
                    - (YEAR(t.first_purchase) * 12 + MONTH(t.first_purchase)) + 1
                    AS tenure_months
         FROM (
+            -- The windows as flags from date bounds, so the hot aggregate neither computes
+            -- each order's age nor joins the parameters again.
             SELECT account_id,
-                   COALESCE(SUM(revenue) FILTER (WHERE age_days < 365), 0) AS revenue_ltm,
-                   COALESCE(SUM(margin) FILTER (WHERE age_days < 365), 0) AS margin_ltm,
-                   COALESCE(SUM(revenue) FILTER (WHERE age_days >= 365 AND age_days < 730), 0)
-                       AS revenue_prev_ltm,
+                   COALESCE(SUM(revenue) FILTER (WHERE in_ltm), 0) AS revenue_ltm,
+                   COALESCE(SUM(margin) FILTER (WHERE in_ltm), 0) AS margin_ltm,
+                   COALESCE(SUM(revenue) FILTER (WHERE in_prev_ltm), 0) AS revenue_prev_ltm,
                    SUM(revenue) AS revenue_lifetime,
                    SUM(margin) AS margin_lifetime,
                    COUNT(*) AS orders_lifetime,
-                   COUNT(*) FILTER (WHERE age_days < 365) AS orders_ltm,
+                   COUNT(*) FILTER (WHERE in_ltm) AS orders_ltm,
                    SUM(documents) AS documents,
                    MIN(date) AS first_purchase,
                    MAX(date) AS last_purchase

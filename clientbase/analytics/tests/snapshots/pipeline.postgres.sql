@@ -1,6 +1,8 @@
 WITH params AS (
   SELECT
     CAST('2026-12-01' AS DATE) AS as_of,
+    CAST('2025-12-02' AS DATE) AS ltm_start,
+    CAST('2024-12-02' AS DATE) AS prev_start,
     0.8 AS abc_a,
     0.95 AS abc_b,
     1.0 AS abc_c,
@@ -30,6 +32,8 @@ WITH params AS (
     (
       CAST(p.as_of AS DATE) - CAST(o.date AS DATE)
     ) AS age_days,
+    o.date >= p.ltm_start AS in_ltm,
+    o.date >= p.prev_start AND o.date < p.ltm_start AS in_prev_ltm,
     (
       EXTRACT(YEAR FROM p.as_of) * 12 + EXTRACT(MONTH FROM p.as_of)
     ) - (
@@ -64,19 +68,21 @@ WITH params AS (
       EXTRACT(YEAR FROM t.first_purchase) * 12 + EXTRACT(MONTH FROM t.first_purchase)
     ) + 1 AS tenure_months
   FROM (
+    /* The windows as flags from date bounds, so the hot aggregate neither computes */
+    /* each order's age nor joins the parameters again. */
     SELECT
       account_id,
       COALESCE(SUM(revenue) FILTER(WHERE
-        age_days < 365), 0) AS revenue_ltm,
+        in_ltm), 0) AS revenue_ltm,
       COALESCE(SUM(margin) FILTER(WHERE
-        age_days < 365), 0) AS margin_ltm,
+        in_ltm), 0) AS margin_ltm,
       COALESCE(SUM(revenue) FILTER(WHERE
-        age_days >= 365 AND age_days < 730), 0) AS revenue_prev_ltm,
+        in_prev_ltm), 0) AS revenue_prev_ltm,
       SUM(revenue) AS revenue_lifetime,
       SUM(margin) AS margin_lifetime,
       COUNT(*) AS orders_lifetime,
       COUNT(*) FILTER(WHERE
-        age_days < 365) AS orders_ltm,
+        in_ltm) AS orders_ltm,
       SUM(documents) AS documents,
       MIN(date) AS first_purchase,
       MAX(date) AS last_purchase
