@@ -135,10 +135,6 @@ def build(
         }
 
     churners = []
-    order_days_by_acc = (
-        np.split(o.day, np.cumsum(np.bincount(o.account, minlength=n))[:-1]) if False else None
-    )
-    del order_days_by_acc
     srt = np.argsort(o.account, kind="stable")
     bounds = np.searchsorted(o.account[srt], np.arange(n + 1))
     rate_before, rate_during = [], []
