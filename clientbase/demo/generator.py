@@ -76,14 +76,41 @@ class ScaleSpec:
     products: int
     reps: int
     ams: int
+    # Peak memory of a run, measured (docs/benchmarks.md); L was killed at 19.6 GB on a
+    # 24 GB machine, so its figure is that floor, not a measurement of a finished run.
+    memory_gb: float
 
 
 SCALES = {
-    "XS": ScaleSpec(300, 20_000, 120, 3, 3),
-    "S": ScaleSpec(5_000, 500_000, 300, 6, 6),
-    "M": ScaleSpec(100_000, 10_000_000, 2_000, 30, 30),
-    "L": ScaleSpec(1_000_000, 50_000_000, 5_000, 60, 60),
+    "XS": ScaleSpec(300, 20_000, 120, 3, 3, 0.5),
+    "S": ScaleSpec(5_000, 500_000, 300, 6, 6, 0.5),
+    "M": ScaleSpec(100_000, 10_000_000, 2_000, 30, 30, 4.9),
+    "L": ScaleSpec(1_000_000, 50_000_000, 5_000, 60, 60, 20.0),
 }
+
+
+def available_memory_gb() -> float | None:
+    """What the kernel says can be had without swapping (Linux), else None (not checked)."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as info:
+            for line in info:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) / 1024 / 1024
+    except OSError:
+        return None
+    return None
+
+
+def _check_memory(key: str, spec: ScaleSpec) -> None:
+    """Refuse up front rather than be killed by the kernel after minutes of planning."""
+    available = available_memory_gb()
+    if available is not None and available < spec.memory_gb:
+        raise ValueError(
+            f"Scale {key} needs at least {spec.memory_gb:.1f} GB of memory while planning; "
+            f"this machine has {available:.1f} GB available. Use a smaller scale (M is "
+            f"100,000 accounts), or build an L-sized database from an M one with "
+            f"bench/bench_analytics_l.py."
+        )
 
 
 @dataclass
@@ -172,6 +199,7 @@ def generate(
     if key not in SCALES:
         raise ValueError(f"Unknown scale {scale!r}; choose one of {', '.join(SCALES)}")
     spec = SCALES[key]
+    _check_memory(key, spec)
     path = truth_path or pathlib.Path(settings.VAR_DIR) / "demo-truth.json"
     existing_channels = _check_empty()
     gc_was = gc.isenabled()

@@ -27,7 +27,7 @@ from clientbase.accounts.models import (
 from clientbase.activities.models import Activity
 from clientbase.catalog.models import Product, ProductCategory
 from clientbase.core.text import digits, fold
-from clientbase.demo import generate
+from clientbase.demo import generate, generator
 from clientbase.identity.models import NameKey
 from clientbase.identity.selectors import similar_accounts
 from clientbase.marketing.models import Campaign, Channel
@@ -468,3 +468,22 @@ def test_scale_s_keeps_its_truths(tmp_path: pathlib.Path) -> None:
     rev = sorted(_revenue_by_account().values(), reverse=True)
     assert Decimal("0.77") <= sum(rev[:1000]) / sum(rev) <= Decimal("0.83")
     assert 0.24 <= truth["workload_hogs"]["achieved_share_of_workload"] <= 0.28
+
+
+def test_refuses_a_scale_the_machine_has_no_memory_for(
+    tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("clientbase.demo.generator.available_memory_gb", lambda: 3.2)
+    with pytest.raises(ValueError, match=r"Scale M needs at least 4\.9 GB .* has 3\.2 GB"):
+        generate(scale="M", seed=1, truth_path=tmp_path / "t.json")
+    assert not Account.objects.exists()
+    assert not (tmp_path / "t.json").exists()
+
+
+def test_reads_the_available_memory_where_the_kernel_says_it() -> None:
+    available = generator.available_memory_gb()
+    if pathlib.Path("/proc/meminfo").exists():
+        assert available is not None
+        assert available > 0
+    else:
+        assert available is None
