@@ -62,6 +62,11 @@ def main() -> int:
     parser.add_argument("--reuse", help="a CLIENTBASE_VAR_DIR holding a generated demo company")
     parser.add_argument("--lifetimes", help="a Python with the lifetimes package installed")
     parser.add_argument("--churn", action="store_true", help="also run the churn backtest")
+    parser.add_argument(
+        "--churn-every",
+        type=int,
+        help="run the backtest's model every N days (default: the first of every month)",
+    )
     args = parser.parse_args()
 
     tmp = None
@@ -247,14 +252,15 @@ def main() -> int:
     print(f"Pareto: the top 20% of accounts bring {quality.pareto_share(table):.1%} of revenue")
     if args.churn:
         t0 = time.perf_counter()
-        backtest = quality.churn_backtest(data, truth)
+        backtest = quality.churn_backtest(data, truth, every_days=args.churn_every)
         print(
             f"churn backtest ({time.perf_counter() - t0:.0f} s): {backtest.churners} churners; "
             f"warned between the start of the decline and the last order: "
             f"{backtest.warned_before_stop} ({backtest.recall:.1%}), median "
             f"{backtest.median_lead_days:.0f} days before it; warned before the planted rate "
             f"reached zero: {backtest.warned_before_planted_end} "
-            f"({backtest.warned_before_planted_end / backtest.churners:.1%}); false alarms "
+            f"({backtest.warned_before_planted_end / backtest.churners:.1%}), median "
+            f"{backtest.median_days_before_planted_end:.0f} days before it; false alarms "
             f"{backtest.false_alarms:,} of {backtest.warnings:,} warnings "
             f"({backtest.false_alarm_share:.1%}), {backtest.false_alarm_accounts:,} accounts"
         )

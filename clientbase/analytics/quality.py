@@ -93,7 +93,8 @@ class ChurnBacktest:
     warned_before_stop: int  # a warning between the start of the decline and the last order
     median_lead_days: float
     warned_before_planted_end: int  # ... or before the planted rate reached zero
-    warnings: int  # account-months flagged
+    median_days_before_planted_end: float  # from the first such warning
+    warnings: int  # accounts flagged, summed over the days the model ran
     false_alarms: int  # warnings after which the account bought again within half a year
     false_alarm_accounts: int
 
@@ -119,10 +120,23 @@ def _month_starts(first: dt.date, last: dt.date) -> list[dt.date]:
     return out
 
 
+def _run_days(first: dt.date, last: dt.date, every_days: int | None) -> list[dt.date]:
+    if every_days is None:
+        return _month_starts(first, last)
+    count = (last - first).days // every_days + 1
+    return [first + dt.timedelta(days=every_days * i) for i in range(count)]
+
+
 def churn_backtest(
-    sources: Sources, truth: dict[str, Any], settings: ModelSettings | None = None
+    sources: Sources,
+    truth: dict[str, Any],
+    settings: ModelSettings | None = None,
+    *,
+    every_days: int | None = None,
 ) -> ChurnBacktest:
-    """Run the churn model as of the first of every month, as if each were today.
+    """Run the churn model as of the first of every month (or every `every_days` days: the
+    product recomputes nightly, so a finer cadence is closer to what users see), as if each
+    day were today, from the second year of history on.
 
     A warning for a planted churner between the start of its decline and its last order is
     early; the lead is the time from the first such warning to the last order. A warning
@@ -148,10 +162,10 @@ def churn_backtest(
     for days in days_by_account.values():
         days.sort()
     first_early: dict[int, dt.date] = {}
-    before_end: set[int] = set()
+    before_end: dict[int, dt.date] = {}
     warnings = false_alarms = 0
     false_accounts: set[int] = set()
-    for day in _month_starts(start.replace(year=start.year + 1), as_of):
+    for day in _run_days(start.replace(year=start.year + 1), as_of, every_days):
         flags = _column(compute_metrics(sources, day, settings, steps=steps), "churn_flag")
         for account, flagged in flags.items():
             if not flagged:
@@ -159,7 +173,7 @@ def churn_backtest(
             warnings += 1
             planted = churners.get(account)
             if planted and planted[0] <= day <= planted_end[account]:
-                before_end.add(account)
+                before_end.setdefault(account, day)
             if planted and planted[0] <= day <= planted[1]:
                 first_early.setdefault(account, day)
                 continue
@@ -168,11 +182,13 @@ def churn_backtest(
                 false_alarms += 1
                 false_accounts.add(account)
     leads = [(churners[a][1] - d).days for a, d in first_early.items()]
+    to_end = [(planted_end[a] - d).days for a, d in before_end.items()]
     return ChurnBacktest(
         churners=len(churners),
         warned_before_stop=len(first_early),
         median_lead_days=float(np.median(leads)) if leads else 0.0,
         warned_before_planted_end=len(before_end),
+        median_days_before_planted_end=float(np.median(to_end)) if to_end else 0.0,
         warnings=warnings,
         false_alarms=false_alarms,
         false_alarm_accounts=len(false_accounts),

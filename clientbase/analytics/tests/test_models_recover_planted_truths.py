@@ -14,6 +14,9 @@ from clientbase.analytics import quality, sources
 from clientbase.analytics.engine import compute_metrics
 from clientbase.demo.generator import generate
 
+# Marked so the test database is set up even when this module runs alone.
+pytestmark = pytest.mark.django_db
+
 Demo = tuple[sources.Sources, dict[str, Any], dt.date]
 
 
@@ -63,5 +66,6 @@ def test_churners_are_warned_while_they_decline(demo: Demo) -> None:
     backtest = quality.churn_backtest(data, truth)
 
     assert backtest.warned_before_planted_end >= 0.25 * backtest.churners
+    assert backtest.median_days_before_planted_end >= 30
     assert backtest.warned_before_stop >= 1
     assert backtest.false_alarm_share <= 0.6
