@@ -154,6 +154,26 @@ def test_churn_wants_a_longer_silence_from_a_shorter_history() -> None:
     assert rows[2]["churn_flag"] is False
 
 
+def test_churn_gives_no_risk_without_enough_intervals_to_make_a_rhythm() -> None:
+    # Two purchases two days apart, then a year of silence: one interval is no rhythm, so
+    # the account gets no risk at all rather than a 100% that never turns into a warning.
+    rows = by_account(
+        company(
+            [1, 2],
+            [
+                (1, dt.date(2025, 11, 1), 100, 50),
+                (1, dt.date(2025, 11, 3), 100, 50),
+                *monthly(2, dt.date(2025, 6, 1), 12, 100, 50),
+            ],
+        )
+    )
+
+    assert rows[1]["churn_risk"] is None
+    assert rows[1]["churn_flag"] is False
+    assert rows[2]["churn_risk"] == pytest.approx(1.0)
+    assert rows[2]["churn_flag"] is True
+
+
 def test_cost_to_serve_flags_the_segment_that_costs_more_than_it_earns() -> None:
     big = [(1, RECENT, 1000, 800)]
     busy_small = [(i, dt.date(2026, m, 1), 10, 9) for i in (2, 3) for m in range(1, 11)]

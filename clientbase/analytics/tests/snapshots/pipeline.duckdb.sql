@@ -423,14 +423,17 @@ WITH params AS (
   SELECT
     account_id,
     usual_gap_days,
-    GREATEST(
-      silence,
-      CASE
-        WHEN expected >= p.churn_min_expected
-        THEN LEAST(GREATEST(drop_z / p.churn_drop_z, 0), 1)
-        ELSE 0
-      END
-    ) AS churn_risk,
+    CASE
+      WHEN gaps >= p.churn_min_gaps
+      THEN GREATEST(
+        silence,
+        CASE
+          WHEN expected >= p.churn_min_expected
+          THEN LEAST(GREATEST(drop_z / p.churn_drop_z, 0), 1)
+          ELSE 0
+        END
+      )
+    END AS churn_risk, /* Too few intervals make no rhythm: no risk rather than a 100% never flagged. */
     gaps >= p.churn_min_gaps
     AND recency_days <= p.churn_horizon_days
     AND (
