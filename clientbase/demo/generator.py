@@ -11,7 +11,7 @@ import gc
 import itertools
 import pathlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -84,7 +84,7 @@ class ScaleSpec:
 SCALES = {
     "XS": ScaleSpec(300, 20_000, 120, 3, 3, 0.5),
     "S": ScaleSpec(5_000, 500_000, 300, 6, 6, 0.5),
-    "M": ScaleSpec(100_000, 10_000_000, 2_000, 30, 30, 4.9),
+    "M": ScaleSpec(100_000, 10_000_000, 2_000, 30, 30, 2.4),
     "L": ScaleSpec(1_000_000, 50_000_000, 5_000, 60, 60, 20.0),
 }
 
@@ -217,6 +217,7 @@ def generate(
         # Forking only pays at the big scales; small ones (tests, the default demo) stay in
         # one process, where a library's native threads can never deadlock a child.
         planner = Planner(rest, allow_fork=key in ("M", "L"))
+        del rest  # the planner holds the plan now, and lets go of it once it has run
         planner.start()
         t1 = time.perf_counter()
         counts: dict[str, int] = {}
@@ -234,12 +235,13 @@ def generate(
                 )
                 # The demo's questionnaire becomes the one in use.
                 Questionnaire.objects.filter(is_active=True).update(is_active=False)
-                for item in itertools.chain(first, planner.results()):
+                for item in itertools.chain(_drain(first), planner.results()):
                     if isinstance(item, dict):
                         truth = item
                         continue
                     label = item.model._meta.label
                     counts[label] = counts.get(label, 0) + writer.write_table(item, progress)
+                    del item  # a written table is freed before the next one arrives
                 writer.finish()
                 # The entry-time duplicate warning's name index, as every account write keeps it.
                 refresh_name_keys(account_ids=Account.objects.values_list("pk", flat=True))
@@ -278,6 +280,12 @@ def generate(
     )
 
 
+def _drain(tables: list[Table]) -> Iterator[Table]:
+    """Hand over the tables one by one, the list keeping none of those handed over."""
+    while tables:
+        yield tables.pop(0)
+
+
 def _plan(
     key: str,
     spec: ScaleSpec,
@@ -312,6 +320,9 @@ def _plan(
         *org.tables,
         *order_tables(o, base["order"], base["line"], acc_base, am_id[o.account], org.product_ids),
     ]
+    # The rest needs the orders, not their lines: the lines table keeps only what it writes.
+    empty = np.empty(0, dtype=np.int64)
+    o.line_order = o.line_product = o.line_qty = o.line_rev = o.line_cost = empty
     return first_tables, lambda emit: _plan_rest(
         key, seed, base, org, progress, s, city, rng3, o, am, am_id, emit
     )
