@@ -12,6 +12,11 @@ from clientbase.accounts.models import Tag
 from clientbase.demo.columns import Table
 from clientbase.demo.parallel import Emit, Planner
 
+# Earlier tests in the same process may have left native threads (database drivers, DuckDB);
+# these children only build and pickle small tables, so Python's warning about forking a
+# multi-threaded process does not apply to them.
+pytestmark = pytest.mark.filterwarnings("ignore:This process .* is multi-threaded")
+
 
 def _table(k: int) -> Table:
     t = Table(Tag)
