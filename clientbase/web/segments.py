@@ -12,6 +12,7 @@ import csv
 import dataclasses
 import io
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,11 +26,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from clientbase.access.roles import CREATE, DELETE, EDIT, SEGMENT, VIEW
 from clientbase.access.selectors import EXPORT, can
+from clientbase.accounts.models import LifecycleStatus, SizeBand
 from clientbase.accounts.selectors import AccountListQuery
 from clientbase.analytics.filters import (
     KIND_OPS,
     OP_LABELS,
     OPS,
+    Field,
     Group,
     Leaf,
     Not,
@@ -41,6 +44,7 @@ from clientbase.analytics.filters import (
     segment_accounts,
 )
 from clientbase.analytics.models import Segment
+from clientbase.analytics.playbooks import QUADRANT_LABELS, RFM_LABELS
 from clientbase.analytics.segment_selectors import (
     get_segment,
     movement_counts,
@@ -90,7 +94,8 @@ class Builder:
                 Row(
                     data.get(f"g{g}-r{r}-field", ""),
                     data.get(f"g{g}-r{r}-op", "eq"),
-                    data.get(f"g{g}-r{r}-value", "").strip(),
+                    # A list of choices comes as several values of one name.
+                    ", ".join(v.strip() for v in data.getlist(f"g{g}-r{r}-value") if v.strip()),
                 )
                 for r in range(min(int(count) if _digits(count) else 0, MAX_ROWS))
             ]
@@ -167,13 +172,83 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+def _parts(value: str) -> list[str]:
+    """A typed list: commas separate, the Persian comma too."""
+    return [part.strip() for part in re.split("[,،]", value) if part.strip()]
+
+
 def _leaf_data(row: Row) -> dict[str, Any]:
     value: Any = row.value
     if row.op in ("in", "between"):
-        value = [part.strip() for part in row.value.split(",") if part.strip()]
+        value = _parts(row.value)
     elif row.op == "isnull":
         value = row.value.lower() not in ("false", "no", "0")
     return {"field": row.field, "op": row.op, "value": value}
+
+
+_CHOICE_LABELS: dict[str, dict[str, Any]] = {
+    "status": dict(LifecycleStatus.choices),
+    "size_band": dict(SizeBand.choices),
+    "quadrant": QUADRANT_LABELS,
+    "rfm_segment": RFM_LABELS,
+}
+
+
+@dataclass(frozen=True)
+class RowView:
+    """One condition as drawn: the operators its field takes, and its values to pick from
+    (a list instead of a text box where the field has a fixed set of them)."""
+
+    field: str
+    op: str
+    value: str
+    ops: list[tuple[str, Any]]
+    options: list[tuple[str, str]]
+    multiple: bool
+    picked: frozenset[str]
+
+    @property
+    def size(self) -> int:
+        return min(len(self.options), 6)
+
+
+def _options(f: Field | None, op: str) -> list[tuple[str, str]]:
+    if op == "isnull":
+        return [("true", _("yes")), ("false", _("no"))]
+    if f is None or op not in ("eq", "ne", "in"):
+        return []
+    if f.kind == "boolean":
+        return [("true", _("yes")), ("false", _("no"))]
+    if f.kind != "choice":
+        return []
+    labels = _CHOICE_LABELS.get(f.name, {})
+    return [(c, str(labels.get(c, c))) for c in f.choices]
+
+
+def _draw(builder: Builder, registry: Registry) -> list[dict[str, Any]]:
+    """The builder's groups with each row ready to draw for this actor's fields."""
+    groups = []
+    for group in builder.groups:
+        rows = []
+        for row in group.rows:
+            f = registry.fields.get(row.field)
+            ops = KIND_OPS[f.kind] if f is not None else OPS
+            op = row.op if row.op in ops else ops[0]
+            options = _options(f, op)
+            picked = frozenset(_parts(row.value))
+            rows.append(
+                RowView(
+                    row.field,
+                    op,
+                    row.value,
+                    [(o, OP_LABELS[o]) for o in ops],
+                    options,
+                    op == "in" and bool(options),
+                    picked,
+                )
+            )
+        groups.append({"match": group.match, "negate": group.negate, "rows": rows})
+    return groups
 
 
 def _field_groups(registry: Registry) -> list[tuple[str, list[Any]]]:
@@ -205,9 +280,9 @@ def _builder_context(
     registry = registry_for(actor)
     return {
         "builder": builder,
+        "groups": _draw(builder, registry),
         "segment": segment,
         "field_groups": _field_groups(registry),
-        "ops": [(op, OP_LABELS[op]) for op in OPS],
         "kind_ops": KIND_OPS,
         "has_run": registry.run_id is not None,
         **_preview(actor, builder, registry),

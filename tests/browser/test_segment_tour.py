@@ -23,6 +23,18 @@ def _count(page: Any) -> int:
     return int(page.locator("#segment-count .segment-count").get_attribute("data-count"))
 
 
+def _pick(page: Any, name: str, value: str) -> None:
+    """Choose a field or an operator: the row is drawn again for it (its operators, a list
+    of values or a text box), so wait until the new row is in place."""
+    with page.expect_response(lambda r: "/segments/builder/" in r.url):
+        page.select_option(f"select[name={name}]", value)
+    # htmx marks new content until it has settled and wired its attributes
+    page.wait_for_function(
+        f"() => document.querySelector('select[name={name}]')?.value === '{value}'"
+        " && !document.querySelector('.htmx-added, .htmx-swapping, .htmx-settling')"
+    )
+
+
 @pytest.mark.parametrize("language", ["en", "ru", "fa"])
 def test_a_director_builds_and_saves_a_segment(
     live_server: Any,
@@ -47,10 +59,10 @@ def test_a_director_builds_and_saves_a_segment(
         everyone = _count(page)  # status is any of… nothing typed yet: a message, or a count
 
         page.fill("input[name=name]", NAMES[language])
-        page.select_option("select[name=g0-r0-field]", "status")
-        page.select_option("select[name=g0-r0-op]", "ne")
-        page.fill("input[name=g0-r0-value]", "lost")
-        page.locator("input[name=g0-r0-value]").press("Tab")
+        _pick(page, "g0-r0-field", "status")
+        _pick(page, "g0-r0-op", "ne")
+        # a status is picked from the list of statuses, in the page's language
+        page.select_option("select[name=g0-r0-value]", "lost")
         page.wait_for_function(
             f"() => document.querySelector('#segment-count .segment-count')"
             f"?.dataset.count !== '{everyone}'"
@@ -59,8 +71,8 @@ def test_a_director_builds_and_saves_a_segment(
 
         page.click("#conditions fieldset button:has-text('+')")
         page.wait_for_selector("select[name=g0-r1-field]")
-        page.select_option("select[name=g0-r1-field]", "revenue_ltm")
-        page.select_option("select[name=g0-r1-op]", "ge")
+        _pick(page, "g0-r1-field", "revenue_ltm")
+        _pick(page, "g0-r1-op", "ge")
         page.fill("input[name=g0-r1-value]", threshold)
         page.locator("input[name=g0-r1-value]").press("Tab")
         page.wait_for_function(
@@ -73,10 +85,9 @@ def test_a_director_builds_and_saves_a_segment(
         page.click("#conditions > .builder-groups > div > button")
         page.wait_for_selector("select[name=g1-r0-field]")
         page.check("input[name=g1-negate]")
-        page.select_option("select[name=g1-r0-field]", "xyz")
-        page.select_option("select[name=g1-r0-op]", "eq")
-        page.fill("input[name=g1-r0-value]", "Z")
-        page.locator("input[name=g1-r0-value]").press("Tab")
+        _pick(page, "g1-r0-field", "xyz")
+        _pick(page, "g1-r0-op", "eq")
+        page.select_option("select[name=g1-r0-value]", "Z")
         page.wait_for_function(
             f"() => document.querySelector('#segment-count .segment-count')"
             f"?.dataset.count !== '{big}'"

@@ -89,6 +89,67 @@ def test_adding_a_group_and_a_condition_redraws_the_builder(
     assert 'name="g0-r1-field"' not in response
 
 
+def test_a_field_with_a_fixed_set_of_values_offers_them_as_a_list_in_words(
+    login: Callable[[User], Client], owner: User
+) -> None:
+    page = login(owner).get(reverse("web:segment_new")).content.decode()
+    row = page[page.index('name="g0-r0-field"') : page.index('name="g0-r0-value"') + 600]
+    assert '<select name="g0-r0-value"' in row
+    assert '<option value="dormant">Dormant</option>' in row
+    # the operators a choice takes, not those of numbers or text
+    assert ">is one of<" in row
+    assert ">is less than<" not in row
+    assert ">contains<" not in row
+
+
+def test_a_new_field_redraws_the_row_with_its_own_operators_and_a_text_box(
+    login: Callable[[User], Client], owner: User
+) -> None:
+    response = login(owner).post(
+        reverse("web:segment_builder"),
+        builder_post(action="redraw", **{"g0-r0-field": "revenue_ltm"}),
+    )
+    page = response.content.decode()
+    assert '<input type="text" name="g0-r0-value"' in page
+    assert ">is less than<" in page
+    # the RFM segment's values are named as the analytics pages name them
+    response = login(owner).post(
+        reverse("web:segment_builder"),
+        builder_post(action="redraw", **{"g0-r0-field": "rfm_segment", "g0-r0-value": ""}),
+    )
+    assert '<option value="cannot_lose">Cannot lose them</option>' in response.content.decode()
+
+
+def test_several_values_picked_from_a_list_are_saved_as_one_list(
+    login: Callable[[User], Client], owner: User, accounts: list[Account]
+) -> None:
+    client = login(owner)
+    data: dict[str, str | list[str]] = {
+        **builder_post(**{"g0-rows": "1", "g0-r0-op": "in"}),
+        "g0-r0-value": ["active", "lost"],
+    }
+    response = client.post(reverse("web:segment_count"), data)
+    assert 'data-count="3"' in response.content.decode()
+    assert client.post(reverse("web:segment_new"), data).status_code == 302
+    assert Segment.objects.get().spec == {
+        "all": [{"all": [{"field": "status", "op": "in", "value": ["active", "lost"]}]}]
+    }
+    page = client.get(reverse("web:segment_edit", args=[Segment.objects.get().pk]))
+    html = page.content.decode()
+    assert '<select name="g0-r0-value" aria-label="Value" multiple size="5">' in html
+    assert '<option value="lost" selected>' in html
+    assert '<option value="dormant">' in html
+
+
+def test_a_list_typed_with_persian_commas_is_a_list(
+    login: Callable[[User], Client], owner: User, accounts: list[Account]
+) -> None:
+    response = login(owner).post(
+        reverse("web:segment_count"), builder_post(**{"g0-r1-value": "Kazan، Perm"})
+    )
+    assert 'data-count="2"' in response.content.decode()
+
+
 def test_saving_stores_the_spec_and_lists_it_with_its_count(
     login: Callable[[User], Client], owner: User, accounts: list[Account]
 ) -> None:
