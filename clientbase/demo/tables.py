@@ -243,13 +243,18 @@ def activity_table(
     code = np.select([is_ticket, from_deal], [1, 2], 0).tolist()
     t.add("source_system", "text", [("", "support_desk", "bitrix24")[c] for c in code])
     prefix = ("", "SD-", "B24-A")
+    # Text columns from a small vocabulary hold references to its strings (8 bytes a row),
+    # not fixed-width copies: at scale L this table has 15M rows.
     t.add(
         "external_id",
         "text",
-        [f"{prefix[c]}{i}" if c else "" for c, i in zip(code, ids.tolist(), strict=True)],
+        [
+            f"{prefix[c]}{i}" if c else ""
+            for c, i in zip(code, range(base + 1, base + n + 1), strict=True)
+        ],
     )
-    t.add("kind", "text", np.asarray(ACTIVITY_KINDS)[a.kind])
-    t.add("status", "text", np.asarray(["planned", "done", "cancelled"])[a.status])
+    t.add("kind", "text", np.asarray(ACTIVITY_KINDS, dtype=object)[a.kind])
+    t.add("status", "text", np.asarray(["planned", "done", "cancelled"], dtype=object)[a.status])
     sc = script[a.account]
     pick = rng.integers(0, 1 << 20, n)
     # One flat table of subjects: row = kind × script, padded to the longest list.
@@ -273,7 +278,7 @@ def activity_table(
     t.add("duration_minutes", "int", a.duration)
     outcome = np.where(
         (a.status == 1) & ((a.kind == 0) | (a.kind == 1) | (a.kind == 5)),
-        np.asarray(OUTCOMES)[pick % len(OUTCOMES)],
+        np.asarray(OUTCOMES, dtype=object)[pick % len(OUTCOMES)],
         "",
     )
     t.add("outcome", "text", outcome)
