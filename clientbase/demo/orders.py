@@ -114,17 +114,22 @@ def plan_orders(
     line_order = np.repeat(np.arange(n, dtype=np.int64), k)
     g = rng.exponential(1.0, total)
     share = g / np.add.reduceat(g, starts)[line_order]
+    del g  # at scale L each per-line array is 400 MB: drop each as soon as it is used up
     target = value[line_order] * share * 100.0  # kopecks
+    del share
     la = acc[line_order]
 
     product, qty, list_cents = _pick_products(rng, cat, target, s.strategic[la], s.discount[la])
+    del target
     d_line = np.clip(s.discount[la] + rng.normal(0.0, 0.015, total), 0.0, 0.45)
     hog_line = s.seg[la] == HOG
     cost_rub = qty * cat.cost[product]
     gross = qty * list_cents
+    del list_cents
     # Solve the hogs' common price level so that their margin is HOG_MARGIN_SHARE of all.
     rev_other = _net(gross, d_line)
     m_other = float((rev_other - cost_rub)[~hog_line].sum())
+    del rev_other
     m_hog = HOG_MARGIN_SHARE / (1 - HOG_MARGIN_SHARE) * m_other
     eps = d_line - s.discount[la]
     g_h = float(gross[hog_line].sum())
@@ -135,7 +140,9 @@ def plan_orders(
             - (m_hog + float(cost_rub[hog_line].sum()) + float((gross * eps)[hog_line].sum())) / g_h
         )
         d_line = np.where(hog_line, np.clip(hog_disc + eps, -0.5, 0.9), d_line)
+    del eps, hog_line, la
     rev_rub = _net(gross, d_line)
+    del gross, d_line
 
     # Foreign-currency orders: lines in the order currency, base = Σ lines × rate, rounded once.
     cur = account_currency[acc] * (rng.random(n) < 0.75)
@@ -143,6 +150,7 @@ def plan_orders(
     lr = rate4[line_order]
     line_rev = np.where(lr == 10_000, rev_rub, _round_div(rev_rub * 10_000, lr))
     line_cost = np.where(lr == 10_000, cost_rub, _round_div(cost_rub * 10_000, lr))
+    del lr, rev_rub, cost_rub
     rev_cur = np.add.reduceat(line_rev, starts)
     cost_cur = np.add.reduceat(line_cost, starts)
     rev_base = _round_div(rev_cur * rate4, 10_000)
