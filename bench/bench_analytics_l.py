@@ -4,7 +4,7 @@
     .venv/bin/python bench/bench_analytics_l.py --from-m /tmp/analytics-m --files /tmp/analytics-l
 
 --from-l takes the sources of a generated L company (`clientbase generate --scale L`, which
-needs ~16 GB of memory) unchanged. On a smaller machine, --from-m builds scale L from the M
+needs ~12.5 GB of memory) unchanged. On a smaller machine, --from-m builds scale L from the M
 demo company (generated with `clientbase generate --scale M`
 into the var dir given as --from-m): ten copies of its sources with their ids shifted, each
 copy keeping one half of the orders (odd or even order ids, alternating) with their lines and

@@ -474,7 +474,7 @@ def test_refuses_a_scale_the_machine_has_no_memory_for(
     tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr("clientbase.demo.generator.available_memory_gb", lambda: 1.8)
-    with pytest.raises(ValueError, match=r"Scale M needs at least 2\.4 GB .* has 1\.8 GB"):
+    with pytest.raises(ValueError, match=r"Scale M needs at least 2\.3 GB .* has 1\.8 GB"):
         generate(scale="M", seed=1, truth_path=tmp_path / "t.json")
     assert not Account.objects.exists()
     assert not (tmp_path / "t.json").exists()
