@@ -23,15 +23,19 @@ def _count(page: Any) -> int:
     return int(page.locator("#segment-count .segment-count").get_attribute("data-count"))
 
 
+# htmx marks an element while its request is out and new content until it has settled (and
+# its own hx- attributes are wired): a select chosen before then would send nothing.
+SETTLED = "!document.querySelector('.htmx-request, .htmx-added, .htmx-swapping, .htmx-settling')"
+
+
 def _pick(page: Any, name: str, value: str) -> None:
     """Choose a field or an operator: the row is drawn again for it (its operators, a list
     of values or a text box), so wait until the new row is in place."""
+    page.wait_for_function(f"() => {SETTLED}")
     with page.expect_response(lambda r: "/segments/builder/" in r.url):
         page.select_option(f"select[name={name}]", value)
-    # htmx marks new content until it has settled and wired its attributes
     page.wait_for_function(
-        f"() => document.querySelector('select[name={name}]')?.value === '{value}'"
-        " && !document.querySelector('.htmx-added, .htmx-swapping, .htmx-settling')"
+        f"() => document.querySelector('select[name={name}]')?.value === '{value}' && {SETTLED}"
     )
 
 
