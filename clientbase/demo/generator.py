@@ -216,7 +216,9 @@ def generate(
         first, rest = _plan(key, spec, seed, base, org, progress)
         # Forking only pays at the big scales; small ones (tests, the default demo) stay in
         # one process, where a library's native threads can never deadlock a child.
-        planner = Planner(rest, allow_fork=key in ("M", "L"))
+        planner = Planner(
+            rest, allow_fork=key in ("M", "L"), spill_dir=pathlib.Path(settings.VAR_DIR)
+        )
         del rest  # the planner holds the plan now, and lets go of it once it has run
         planner.start()
         t1 = time.perf_counter()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import pathlib
 import pickle
 import queue
 import tempfile
@@ -28,9 +29,14 @@ Item = Table | dict[str, Any]
 
 
 class Planner:
-    def __init__(self, rest: Rest, *, allow_fork: bool = True) -> None:
+    def __init__(
+        self, rest: Rest, *, allow_fork: bool = True, spill_dir: pathlib.Path | None = None
+    ) -> None:
         self._rest: Rest | None = rest
         self.allow_fork = allow_fork
+        # Next to the database rather than in /tmp, which may be memory (tmpfs): at scale L
+        # the spilled tables are gigabytes.
+        self.spill_dir = spill_dir
         self.seconds = 0.0
         self._pid = 0
         self._read = -1
@@ -41,7 +47,7 @@ class Planner:
     def start(self) -> None:
         """Call before opening the write transaction: the child must not inherit one."""
         if self.allow_fork and hasattr(os, "fork") and threading.active_count() == 1:
-            spill = tempfile.TemporaryFile(prefix="clientbase-demo-")  # noqa: SIM115 - closed in results/abandon
+            spill = tempfile.TemporaryFile(prefix="clientbase-demo-", dir=self.spill_dir)  # noqa: SIM115 - closed in results/abandon
             read, write = os.pipe()
             pid = os.fork()
             if pid == 0:  # the child: plan, spill, and leave without running any cleanup

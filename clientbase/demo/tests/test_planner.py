@@ -3,6 +3,8 @@ that spills each table to a file, or in a thread."""
 
 from __future__ import annotations
 
+import os
+import pathlib
 from typing import Any
 
 import numpy as np
@@ -61,13 +63,19 @@ def test_it_hands_over_every_table_in_planning_order_then_the_truth(allow_fork: 
     assert _collect(planner) == EXPECTED
 
 
-def test_it_plans_in_a_forked_child_that_spills_to_a_file_it_removes_afterwards() -> None:
-    planner = Planner(_rest, allow_fork=True)
+def test_it_plans_in_a_forked_child_that_spills_to_a_file_it_removes_afterwards(
+    tmp_path: pathlib.Path,
+) -> None:
+    planner = Planner(_rest, allow_fork=True, spill_dir=tmp_path)
     planner.start()
     if planner._pid == 0:
         pytest.skip("another thread is running in this process, so the planner does not fork")
     spill = planner._spill
     assert spill is not None
+    # an unnamed file in the directory given: on disk next to the database, not in /tmp
+    link = f"/proc/self/fd/{spill.fileno()}"
+    if os.path.exists(link):  # Linux tells where an open file lives
+        assert os.path.dirname(os.readlink(link)) == str(tmp_path)
     _collect(planner)
     assert spill.closed
     assert planner._spill is None
