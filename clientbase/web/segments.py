@@ -213,13 +213,9 @@ class RowView:
 
 
 def _options(f: Field | None, op: str) -> list[tuple[str, str]]:
-    if op == "isnull":
+    if op == "isnull" or (f is not None and f.kind == "boolean" and op in ("eq", "ne")):
         return [("true", _("yes")), ("false", _("no"))]
-    if f is None or op not in ("eq", "ne", "in"):
-        return []
-    if f.kind == "boolean":
-        return [("true", _("yes")), ("false", _("no"))]
-    if f.kind != "choice":
+    if f is None or f.kind != "choice" or op not in ("eq", "ne", "in"):
         return []
     labels = _CHOICE_LABELS.get(f.name, {})
     return [(c, str(labels.get(c, c))) for c in f.choices]
@@ -283,7 +279,6 @@ def _builder_context(
         "groups": _draw(builder, registry),
         "segment": segment,
         "field_groups": _field_groups(registry),
-        "kind_ops": KIND_OPS,
         "has_run": registry.run_id is not None,
         **_preview(actor, builder, registry),
         **extra,
